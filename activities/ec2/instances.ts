@@ -1,0 +1,216 @@
+import {
+  DescribeInstancesCommand,
+  StartInstancesCommand,
+  StopInstancesCommand,
+  type EC2Client,
+  type InstanceStateChange,
+} from '@aws-sdk/client-ec2';
+import { Context } from '@temporalio/activity';
+import type { ActionType } from '../../domain/action';
+import type { Ec2ClientFor, Ec2Location } from './clients';
+import { classifyEc2Error, toFailure, type ProviderError } from './errors';
+import { decide, hasFailedToReach, type TargetState } from './instanceStates';
+
+export interface InstancesInput extends Ec2Location {
+  instanceIds: string[];
+}
+
+export interface WaitInput extends InstancesInput {
+  state: TargetState;
+}
+
+type OutcomeError = Pick<ProviderError, 'code' | 'message' | 'retryable'>;
+
+/** What happened to one instance; `at` is when the provider reported it. */
+export type InstanceOutcome =
+  | { instanceId: string; status: 'changed'; previousState: string; state: string; at: string }
+  | { instanceId: string; status: 'unchanged' | 'reached'; state: string; at: string }
+  | { instanceId: string; status: 'failed'; state?: string; error: OutcomeError; at: string };
+
+interface Observed {
+  state: string;
+  reasonCode?: string;
+  reasonMessage?: string;
+}
+
+// DescribeInstances accepts at most 200 values per filter.
+const describeChunk = 200;
+
+/**
+ * Filtering by instance id (rather than passing InstanceIds) answers with
+ * the instances that exist instead of failing the whole call for one that
+ * does not.
+ */
+async function describeInstances(ec2: EC2Client, ids: string[]): Promise<Map<string, Observed>> {
+  const observed = new Map<string, Observed>();
+  for (let i = 0; i < ids.length; i += describeChunk) {
+    let nextToken: string | undefined;
+    do {
+      const page = await ec2.send(
+        new DescribeInstancesCommand({
+          Filters: [{ Name: 'instance-id', Values: ids.slice(i, i + describeChunk) }],
+          NextToken: nextToken,
+        }),
+      );
+      for (const reservation of page.Reservations ?? []) {
+        for (const instance of reservation.Instances ?? []) {
+          if (!instance.InstanceId) continue;
+          observed.set(instance.InstanceId, {
+            state: instance.State?.Name ?? 'unknown',
+            reasonCode: instance.StateReason?.Code,
+            reasonMessage: instance.StateReason?.Message,
+          });
+        }
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+  }
+  return observed;
+}
+
+const now = () => new Date().toISOString();
+
+function notFound(instanceId: string): OutcomeError {
+  return {
+    code: 'InvalidInstanceID.NotFound',
+    message: `The instance ID '${instanceId}' does not exist`,
+    retryable: false,
+  };
+}
+
+/** A one-instance call reports its failure by throwing, so Temporal's retry policy applies to it. */
+function throwIfSingleFailed(outcomes: InstanceOutcome[]): InstanceOutcome[] {
+  const [only] = outcomes;
+  if (outcomes.length === 1 && only?.status === 'failed') {
+    throw toFailure({ ...only.error, callLevel: false });
+  }
+  return outcomes;
+}
+
+export function createInstanceActivities(deps: { ec2For: Ec2ClientFor; pollIntervalMs: number }) {
+  async function call(ec2: EC2Client, action: ActionType, ids: string[]): Promise<InstanceStateChange[]> {
+    if (action === 'stop') {
+      return (await ec2.send(new StopInstancesCommand({ InstanceIds: ids }))).StoppingInstances ?? [];
+    }
+    return (await ec2.send(new StartInstancesCommand({ InstanceIds: ids }))).StartingInstances ?? [];
+  }
+
+  /**
+   * Reads every instance first and calls EC2 only for those not already in
+   * (or on the way to) the wanted state, so a retry after success is a no-op.
+   * In a batch, one instance's error is that instance's outcome; errors that
+   * concern the whole call (throttling, credentials) fail the activity.
+   */
+  async function changeInstances(action: ActionType, input: InstancesInput): Promise<InstanceOutcome[]> {
+    const ec2 = deps.ec2For(input);
+    let observed: Map<string, Observed>;
+    try {
+      observed = await describeInstances(ec2, input.instanceIds);
+    } catch (error) {
+      throw toFailure(classifyEc2Error(error));
+    }
+    const outcomes = new Map<string, InstanceOutcome>();
+    const toChange: string[] = [];
+    for (const instanceId of input.instanceIds) {
+      const current = observed.get(instanceId);
+      if (!current) {
+        outcomes.set(instanceId, { instanceId, status: 'failed', error: notFound(instanceId), at: now() });
+        continue;
+      }
+      const decision = decide(action, current.state);
+      if (decision === 'done') {
+        outcomes.set(instanceId, { instanceId, status: 'unchanged', state: current.state, at: now() });
+      } else if (decision === 'act') {
+        toChange.push(instanceId);
+      } else {
+        const message =
+          decision === 'settle'
+            ? `The instance '${instanceId}' is ${current.state}; it must settle before it can ${action}`
+            : `The instance '${instanceId}' is ${current.state} and cannot ${action}`;
+        const error = { code: 'IncorrectInstanceState', message, retryable: decision === 'settle' };
+        outcomes.set(instanceId, { instanceId, status: 'failed', state: current.state, error, at: now() });
+      }
+    }
+    for (const change of await changeInBatchOrOneByOne(ec2, action, toChange)) {
+      outcomes.set(change.instanceId, change);
+    }
+    return throwIfSingleFailed(input.instanceIds.map((id) => outcomes.get(id)!));
+  }
+
+  async function changeInBatchOrOneByOne(
+    ec2: EC2Client,
+    action: ActionType,
+    ids: string[],
+  ): Promise<InstanceOutcome[]> {
+    if (ids.length === 0) return [];
+    try {
+      return (await call(ec2, action, ids)).map(toOutcome);
+    } catch (error) {
+      const failure = classifyEc2Error(error);
+      if (failure.callLevel) throw toFailure(failure);
+      if (ids.length === 1) return [{ instanceId: ids[0]!, status: 'failed', error: failure, at: now() }];
+    }
+    // The batch failed because of some instance in it: isolate which.
+    const outcomes: InstanceOutcome[] = [];
+    for (const id of ids) {
+      outcomes.push(...(await changeInBatchOrOneByOne(ec2, action, [id])));
+    }
+    return outcomes;
+  }
+
+  function toOutcome(change: InstanceStateChange): InstanceOutcome {
+    return {
+      instanceId: change.InstanceId!,
+      status: 'changed',
+      previousState: change.PreviousState?.Name ?? 'unknown',
+      state: change.CurrentState?.Name ?? 'unknown',
+      at: now(),
+    };
+  }
+
+  /**
+   * Polls until every instance is in `state` or cannot get there, heartbeating
+   * so that a lost worker is noticed within the heartbeat timeout.
+   */
+  async function waitForInstanceStates(input: WaitInput): Promise<InstanceOutcome[]> {
+    const ec2 = deps.ec2For(input);
+    const outcomes = new Map<string, InstanceOutcome>();
+    for (;;) {
+      const pending = input.instanceIds.filter((id) => !outcomes.has(id));
+      if (pending.length === 0) break;
+      let observed: Map<string, Observed> | undefined;
+      try {
+        observed = await describeInstances(ec2, pending);
+      } catch (error) {
+        const failure = classifyEc2Error(error);
+        if (!failure.retryable) throw toFailure(failure);
+      }
+      for (const id of pending) {
+        if (!observed) break;
+        const current = observed.get(id);
+        if (!current) {
+          outcomes.set(id, { instanceId: id, status: 'failed', error: notFound(id), at: now() });
+        } else if (current.state === input.state) {
+          outcomes.set(id, { instanceId: id, status: 'reached', state: current.state, at: now() });
+        } else if (hasFailedToReach(input.state, current.state, current.reasonCode)) {
+          const error = {
+            code: current.reasonCode ?? 'IncorrectInstanceState',
+            message: current.reasonMessage ?? `The instance '${id}' is ${current.state}`,
+            retryable: false,
+          };
+          outcomes.set(id, { instanceId: id, status: 'failed', state: current.state, error, at: now() });
+        }
+      }
+      if (outcomes.size === input.instanceIds.length) break;
+      Context.current().heartbeat({ waitingFor: input.instanceIds.length - outcomes.size });
+      await Context.current().sleep(deps.pollIntervalMs);
+    }
+    return throwIfSingleFailed(input.instanceIds.map((id) => outcomes.get(id)!));
+  }
+
+  return {
+    startInstances: (input: InstancesInput) => changeInstances('start', input),
+    stopInstances: (input: InstancesInput) => changeInstances('stop', input),
+    waitForInstanceStates,
+  };
+}

@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig } from './config';
+import { createLogger, type Logger } from './logger';
+
+/**
+ * Runs a process entry point: a bad configuration prints its message alone
+ * (no stack), anything else is logged and exits non-zero.
+ */
+export async function runMain(name: string, main: (log: Logger) => Promise<void>): Promise<void> {
+  let level = 'info';
+  try {
+    level = loadConfig().logLevel;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(level, name);
+  try {
+    await main(log);
+  } catch (error) {
+    log.fatal({ err: error }, `${name} failed`);
+    process.exit(1);
+  }
+}
+
+/** Ctrl-C or SIGTERM: stop cleanly once; a second signal exits at once. */
+export function exitOnSignal(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    stop().then(
+      () => process.exit(0),
+      (error) => {
+        log.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
