@@ -2,10 +2,14 @@ import { z } from 'zod';
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const port = z.coerce.number().int().min(1).max(65535);
+const portMessage = 'must be a port number from 1 to 65535';
+const port = z.coerce.number({ error: portMessage }).int(portMessage).min(1, portMessage).max(65535, portMessage);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
-/** Environment variables, validated once at start; unknown ones are ignored. */
+/**
+ * Environment variables, validated once at start; unknown ones are ignored.
+ * Messages never echo values: some of them are secrets.
+ */
 const Env = z
   .object({
     TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),

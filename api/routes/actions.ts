@@ -55,6 +55,8 @@ const getActionRoute = createRoute({
   },
 });
 
+const startDeadlineMs = 5_000;
+
 /** Same body, same hash: key order and whitespace do not matter. */
 function hashRequest(body: Record<string, unknown>): string {
   const canonical = JSON.stringify(Object.fromEntries(Object.entries(body).sort(([a], [b]) => a.localeCompare(b))));
@@ -86,11 +88,13 @@ export function actionRoutes({ sql, temporal, taskQueue, log }: AppDeps) {
       );
     }
     const intent = recorded.inserted ? input : recorded.input;
-    // The intent is durable from here: if Temporal cannot be reached now, the
-    // worker's reconciler starts the workflow when it can.
+    // The intent is durable from here: if Temporal cannot be reached within a
+    // few seconds, the worker's reconciler starts the workflow when it can.
     if (recorded.action.status === 'pending') {
       try {
-        await startActionWorkflow(temporal, taskQueue, intent);
+        await temporal.withDeadline(Date.now() + startDeadlineMs, () =>
+          startActionWorkflow(temporal, taskQueue, intent),
+        );
         await markWorkflowStarted(sql, intent.actionId);
       } catch (error) {
         log.warn({ err: error, actionId: intent.actionId }, 'workflow start deferred to the reconciler');
