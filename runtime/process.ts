@@ -5,10 +5,14 @@ import { createLogger, type Logger } from './logger';
  * Runs a process entry point: a bad configuration prints its message alone
  * (no stack), anything else is logged and exits non-zero.
  */
-export async function runMain(name: string, main: (log: Logger) => Promise<void>): Promise<void> {
+export async function runMain(
+  name: string,
+  main: (log: Logger) => Promise<void>,
+  defaults: NodeJS.ProcessEnv = {},
+): Promise<void> {
   let level = 'info';
   try {
-    level = loadConfig().logLevel;
+    level = loadConfig({ ...defaults, ...process.env }).logLevel;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,8 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Real servers for tests and benchmarks, on loopback: the Temporal dev server,
- * a PostgreSQL cluster from Debian's package, and moto's EC2 server.
+ * a PostgreSQL cluster from Debian's package, and moto's EC2 server
+ * (scripts/moto.ts, which `npm start -- --moto` uses too).
  */
+
+export { startMoto } from '../../scripts/moto';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -16,30 +19,12 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what} did not become ready within ${timeoutMs} ms`);
-}
-
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): string {
   const result = spawnSync(command, args, { env, encoding: 'utf8' });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
   }
   return result.stdout;
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
-  });
 }
 
 /** An in-memory Temporal dev server with the project's search attributes, via temporal-dev.sh. */
@@ -95,27 +80,4 @@ export async function startPostgres(port: number): Promise<Service> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** moto's server as the EC2 endpoint (PyPI `moto[server]`). */
-export async function startMoto(port: number): Promise<Service> {
-  const command = process.env.MOTO_SERVER ?? 'moto_server';
-  const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  const failed = new Promise<never>((_, reject) =>
-    child.once('error', (e) =>
-      reject(new Error(`${command} could not start (pip install 'moto[server]'): ${e.message}`)),
-    ),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  await Promise.race([
-    failed,
-    waitFor('moto_server', async () => {
-      try {
-        return (await fetch(`${url}/moto-api/`)).ok;
-      } catch {
-        return false;
-      }
-    }),
-  ]);
-  return { url, stop: () => stopChild(child) };
 }
