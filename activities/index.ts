@@ -1,21 +1,28 @@
 import type { Sql } from 'postgres';
+import type { AccountRegistry } from '../runtime/accounts';
 import { createEc2Clients } from './ec2/clients';
 import { createInstanceActivities } from './ec2/instances';
+import { createPlanActivities } from './plan';
 import { createProjectionActivities } from './projection';
+import { createRateLimiter } from './rateLimiter';
 
 export interface ActivityDeps {
   sql: Sql;
+  accounts: AccountRegistry;
   aws: { ec2Endpoint?: string; pollIntervalMs: number };
 }
 
 /** Every activity the worker registers, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
+  const instances = createInstanceActivities({
+    ec2For: createEc2Clients({ accounts: deps.accounts, defaultEndpoint: deps.aws.ec2Endpoint }),
+    limiter: createRateLimiter(deps.sql, deps.accounts),
+    pollIntervalMs: deps.aws.pollIntervalMs,
+  });
   return {
-    ...createInstanceActivities({
-      ec2For: createEc2Clients({ endpoint: deps.aws.ec2Endpoint }),
-      pollIntervalMs: deps.aws.pollIntervalMs,
-    }),
+    ...instances,
     ...createProjectionActivities(deps.sql),
+    ...createPlanActivities({ sql: deps.sql, observeInstances: instances.observeInstances }),
   };
 }
 

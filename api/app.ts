@@ -4,8 +4,12 @@ import { requireCaller, type AuthEnv } from './auth';
 import type { AppDeps } from './deps';
 import { handleError, handleNotFound } from './errors';
 import { actionRoutes } from './routes/actions';
+import { bulkRoutes } from './routes/bulk';
+import { cloudAccountRoutes } from './routes/cloudAccounts';
+import { groupRoutes } from './routes/groups';
 import { healthRoutes } from './routes/health';
 import { historyRoutes } from './routes/history';
+import { resourceRoutes } from './routes/resources';
 
 /** The native HTTP API: every route but /health needs a bearer token. */
 export function createApp(deps: AppDeps) {
@@ -16,8 +20,13 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(deps));
   app.use('*', requireCaller(deps.sql));
+  // Bulk routes first: /actions/bulk/latest is not an action id.
+  app.route('/', bulkRoutes(deps));
   app.route('/', actionRoutes(deps));
   app.route('/', historyRoutes(deps));
+  app.route('/', resourceRoutes(deps));
+  app.route('/', groupRoutes(deps));
+  app.route('/', cloudAccountRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

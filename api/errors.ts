@@ -66,6 +66,10 @@ const codeByHttpStatus: Partial<Record<number, ErrorCode>> = {
 export function handleError(log: Logger) {
   return (error: Error, c: Context) => {
     if (error instanceof AppError) return errorResponse(c, error.code, error.message, error.details);
+    // A unique constraint lost a race with a concurrent request.
+    if ((error as { code?: string }).code === '23505') {
+      return errorResponse(c, 'conflict', 'Conflicts with a record created at the same time; retry to see it');
+    }
     if (error instanceof HTTPException) {
       const code = codeByHttpStatus[error.status];
       if (code) return errorResponse(c, code, error.message || 'Bad request');

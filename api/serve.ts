@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import type { Sql } from 'postgres';
+import { AccountRegistry } from '../runtime/accounts';
 import type { Config } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
 import { connectClient } from '../runtime/temporal';
@@ -13,7 +14,8 @@ export interface RunningApi {
 /** The API process: the Hono app on Node's HTTP server. */
 export async function serveApi(config: Config, sql: Sql, log: Logger): Promise<RunningApi> {
   const temporal = await connectClient(config.temporal);
-  const app = createApp({ sql, temporal, taskQueue: config.temporal.taskQueue, log });
+  const accounts = await AccountRegistry.load(config.accountsFile);
+  const app = createApp({ sql, temporal, taskQueue: config.temporal.taskQueue, accounts, log });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, () => resolve(s));
     s.once('error', reject);

@@ -110,58 +110,83 @@ export async function getAction(sql: Db, orgId: string, id: string): Promise<Act
   return row && toAction(row);
 }
 
-export type TurnClaim = { granted: true } | { granted: false; blockedBy: string };
-
-/**
- * Marks the action running if no other action on the same resource is running
- * or queued before it. The advisory lock makes two claims on one resource
- * take turns, so at most one can be granted.
- */
-export async function claimTurn(sql: Sql, actionId: string): Promise<TurnClaim> {
-  return sql.begin(async (tx) => {
-    const [me] = await tx<{ resourceKey: string; seq: string; status: ActionStatus }[]>`
-      SELECT resource_key AS "resourceKey", seq, status FROM actions WHERE id = ${actionId}`;
-    if (!me) throw new Error(`action ${actionId} has no projection row`);
-    if (me.status !== 'pending') return { granted: true };
-    await tx`UPDATE actions SET workflow_started_at = coalesce(workflow_started_at, now()) WHERE id = ${actionId}`;
-    await tx`SELECT pg_advisory_xact_lock(hashtext(${me.resourceKey}))`;
-    const [blocker] = await tx<{ id: string }[]>`
-      SELECT id FROM actions
-      WHERE resource_key = ${me.resourceKey} AND id <> ${actionId}
-        AND (status = 'running' OR (status = 'pending' AND seq < ${me.seq}))
-      ORDER BY seq LIMIT 1`;
-    if (blocker) return { granted: false, blockedBy: blocker.id };
-    await tx`UPDATE actions SET status = 'running', started_at = now() WHERE id = ${actionId} AND status = 'pending'`;
-    return { granted: true };
-  });
+export interface TurnClaims {
+  granted: string[];
+  /** Actions that must wait, each with the action it waits for. */
+  blocked: { actionId: string; blockedBy: string }[];
 }
 
 /**
- * Ends an action and writes its last history rows in one transaction; a
- * repeated call changes nothing. Returns the next queued action on the same
- * resource, whose workflow is waiting for its turn.
+ * Marks each action running if no other action on its resource is running
+ * or queued before it. Advisory locks on the resource keys (taken in one
+ * order, so two claims cannot deadlock) make claims on one resource take
+ * turns: at most one is granted.
  */
-export async function finishAction(
-  sql: Sql,
-  input: { actionId: string; status: 'succeeded' | 'failed'; errorMessage?: string; history: HistoryRow[] },
-): Promise<{ next?: string }> {
+export async function claimTurns(sql: Sql, actionIds: string[]): Promise<TurnClaims> {
   return sql.begin(async (tx) => {
-    const [me] = await tx<{ resourceKey: string }[]>`
-      UPDATE actions
-      SET status = ${input.status}, error_message = ${input.errorMessage ?? null},
-          started_at = coalesce(started_at, now()), completed_at = now()
-      WHERE id = ${input.actionId} AND status IN ('pending', 'running')
-      RETURNING resource_key AS "resourceKey"`;
-    await insertHistory(tx, input.history);
-    const key =
-      me?.resourceKey ??
-      (
-        await tx<{ resourceKey: string }[]>`
-      SELECT resource_key AS "resourceKey" FROM actions WHERE id = ${input.actionId}`
-      )[0]?.resourceKey;
-    const [next] = await tx<{ id: string }[]>`
-      SELECT id FROM actions WHERE resource_key = ${key ?? ''} AND status = 'pending' ORDER BY seq LIMIT 1`;
-    return next ? { next: next.id } : {};
+    await tx`
+      SELECT pg_advisory_xact_lock(hashtext(k))
+      FROM (SELECT DISTINCT resource_key AS k FROM actions WHERE id = ANY(${actionIds}) ORDER BY 1) keys`;
+    const rows = await tx<{ id: string; status: ActionStatus; blockedBy: string | null }[]>`
+      SELECT me.id, me.status,
+             (SELECT o.id FROM actions o
+              WHERE o.resource_key = me.resource_key AND o.id <> me.id
+                AND (o.status = 'running' OR (o.status = 'pending' AND o.seq < me.seq))
+              ORDER BY o.seq LIMIT 1) AS "blockedBy"
+      FROM actions me WHERE me.id = ANY(${actionIds})`;
+    const found = new Set(rows.map((r) => r.id));
+    const missing = actionIds.filter((id) => !found.has(id));
+    if (missing.length > 0) throw new Error(`actions without a projection row: ${missing.join(', ')}`);
+    // An action already past pending was granted by an earlier attempt of this claim.
+    const granted = rows.filter((r) => r.status !== 'pending' || !r.blockedBy).map((r) => r.id);
+    await tx`
+      UPDATE actions SET status = 'running', started_at = now(),
+                         workflow_started_at = coalesce(workflow_started_at, now())
+      WHERE id = ANY(${granted}) AND status = 'pending'`;
+    return {
+      granted,
+      blocked: rows
+        .filter((r) => r.status === 'pending' && r.blockedBy)
+        .map((r) => ({ actionId: r.id, blockedBy: r.blockedBy! })),
+    };
+  });
+}
+
+export interface ActionResult {
+  actionId: string;
+  status: 'succeeded' | 'failed';
+  errorMessage?: string;
+  history: HistoryRow[];
+}
+
+/**
+ * Ends actions and writes their last history rows in one transaction; a
+ * repeated call changes nothing. Returns the workflows waiting for a turn on
+ * the resources just freed.
+ */
+export async function finishActions(sql: Sql, results: ActionResult[]): Promise<{ wake: string[] }> {
+  if (results.length === 0) return { wake: [] };
+  return sql.begin(async (tx) => {
+    const updates = results.map((r) => ({ id: r.actionId, status: r.status, error_message: r.errorMessage ?? null }));
+    await tx`
+      UPDATE actions a
+      SET status = u.status, error_message = u.error_message,
+          started_at = coalesce(a.started_at, now()), completed_at = now()
+      FROM jsonb_to_recordset(${tx.json(updates)}) AS u(id text, status text, error_message text)
+      WHERE a.id = u.id AND a.status IN ('pending', 'running')`;
+    await insertHistory(
+      tx,
+      results.flatMap((r) => r.history),
+    );
+    const waiting = await tx<{ workflowId: string }[]>`
+      SELECT DISTINCT coalesce(next.bulk_action_id, next.id) AS "workflowId"
+      FROM (SELECT DISTINCT resource_key FROM actions WHERE id = ANY(${results.map((r) => r.actionId)})) freed
+      CROSS JOIN LATERAL (
+        SELECT id, bulk_action_id FROM actions
+        WHERE resource_key = freed.resource_key AND status = 'pending'
+        ORDER BY seq LIMIT 1
+      ) next`;
+    return { wake: waiting.map((w) => w.workflowId) };
   });
 }
 
@@ -172,17 +197,24 @@ export async function finishAction(
 export async function listUnstarted(sql: Sql, olderThanMs: number, limit = 100): Promise<ActionWorkflowInput[]> {
   const rows = await sql<ActionRow[]>`
     SELECT ${columns(sql)} FROM actions
-    WHERE status = 'pending' AND workflow_started_at IS NULL
+    WHERE status = 'pending' AND workflow_started_at IS NULL AND bulk_action_id IS NULL
       AND created_at < now() - make_interval(secs => ${olderThanMs / 1000})
     ORDER BY seq LIMIT ${limit}`;
   return rows.map(toWorkflowInput);
 }
 
-/** Actions running for longer than `olderThanMs`: candidates to check against Temporal. */
-export async function listLongRunning(sql: Sql, olderThanMs: number, limit = 100): Promise<ActionWorkflowInput[]> {
-  const rows = await sql<ActionRow[]>`
-    SELECT ${columns(sql)} FROM actions
+/**
+ * Actions running for longer than `olderThanMs`, with the workflow that runs
+ * them (their own, or their bulk action's): candidates to check against Temporal.
+ */
+export async function listLongRunning(
+  sql: Sql,
+  olderThanMs: number,
+  limit = 100,
+): Promise<{ workflowId: string; input: ActionWorkflowInput }[]> {
+  const rows = await sql<(ActionRow & { workflowId: string })[]>`
+    SELECT ${columns(sql)}, coalesce(bulk_action_id, id) AS "workflowId" FROM actions
     WHERE status = 'running' AND started_at < now() - make_interval(secs => ${olderThanMs / 1000})
     ORDER BY seq LIMIT ${limit}`;
-  return rows.map(toWorkflowInput);
+  return rows.map((row) => ({ workflowId: row.workflowId, input: toWorkflowInput(row) }));
 }

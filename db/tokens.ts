@@ -5,6 +5,7 @@ import { newId } from '../domain/ids';
 export interface Caller {
   tokenId: string;
   orgId: string;
+  orgName: string;
   email: string;
 }
 
@@ -40,14 +41,15 @@ export async function createToken(
 
 export async function findCaller(sql: Sql, token: string): Promise<Caller | undefined> {
   const [row] = await sql<(Caller & { stale: boolean })[]>`
-    SELECT id AS "tokenId", org_id AS "orgId", email,
-           coalesce(last_used_at < now() - interval '1 minute', true) AS stale
-    FROM api_tokens
-    WHERE token_hash = ${hashToken(token)} AND revoked_at IS NULL`;
+    SELECT t.id AS "tokenId", t.org_id AS "orgId", o.name AS "orgName", t.email,
+           coalesce(t.last_used_at < now() - interval '1 minute', true) AS stale
+    FROM api_tokens t JOIN organisations o ON o.id = t.org_id
+    WHERE t.token_hash = ${hashToken(token)} AND t.revoked_at IS NULL`;
   if (!row) return undefined;
   // Recording use once a minute at most keeps reads cheap.
   if (row.stale) await sql`UPDATE api_tokens SET last_used_at = now() WHERE id = ${row.tokenId}`;
-  return { tokenId: row.tokenId, orgId: row.orgId, email: row.email };
+  const { stale: _, ...caller } = row;
+  return caller;
 }
 
 export async function listTokens(sql: Sql): Promise<TokenSummary[]> {

@@ -1,4 +1,4 @@
-import type { ActionType } from '../../domain/action';
+import type { ActionType } from './action';
 
 /** What an action must do about an instance, given the state EC2 reports. */
 export type InstanceDecision = 'act' | 'done' | 'settle' | 'impossible';

@@ -26,6 +26,7 @@ const Env = z
     PORT: port.default(8080),
     AWS_ENDPOINT_URL_EC2: optional(z.url()),
     LAMPLIGHTER_EC2_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(5_000),
+    LAMPLIGHTER_ACCOUNTS_FILE: optional(z.string()),
     LAMPLIGHTER_DATA_DIR: z.string().min(1).default('.data'),
     LAMPLIGHTER_EMBEDDED_PG_PORT: port.default(5488),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -55,6 +56,8 @@ export interface Config {
   embeddedPostgresPort: number;
   api: { host: string; port: number };
   aws: { ec2Endpoint?: string; pollIntervalMs: number };
+  /** JSON file of cloud accounts and clusters (see domain/cloudAccount.ts); unset: open mode. */
+  accountsFile?: string;
   dataDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
 }
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPostgresPort: e.LAMPLIGHTER_EMBEDDED_PG_PORT,
     api: { host: e.HOST, port: e.PORT },
     aws: { ec2Endpoint: e.AWS_ENDPOINT_URL_EC2, pollIntervalMs: e.LAMPLIGHTER_EC2_POLL_MS },
+    accountsFile: e.LAMPLIGHTER_ACCOUNTS_FILE,
     dataDir: e.LAMPLIGHTER_DATA_DIR,
     logLevel: e.LOG_LEVEL,
   };

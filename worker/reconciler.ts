@@ -1,7 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { Sql } from 'postgres';
-import { finishAction, listLongRunning, listUnstarted, markWorkflowStarted } from '../db/actions';
+import { finishActions, listLongRunning, listUnstarted, markWorkflowStarted } from '../db/actions';
+import { abandonBulkAction, listLongRunningBulk, listUnstartedBulk, markBulkWorkflowStarted } from '../db/bulkActions';
 import { startActionWorkflow } from '../engine/startAction';
+import { startBulkWorkflow } from '../engine/startBulk';
 import type { Logger } from '../runtime/logger';
 
 export interface ReconcilerDeps {
@@ -16,46 +18,73 @@ export interface ReconcilerDeps {
   runningCheckAfterMs?: number;
 }
 
+async function workflowStatus(client: Client, workflowId: string): Promise<string> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).status.name;
+  } catch (error) {
+    if ((error as Error).name === 'WorkflowNotFoundError') return 'NOT_FOUND';
+    throw error;
+  }
+}
+
 /**
  * Keeps the projection and Temporal in step: starts the workflow of every
- * intent the API recorded but could not start (Temporal down, API killed),
- * and fails actions whose workflow was terminated by hand, so that no action
- * stays pending or running for ever.
+ * action or bulk action the API recorded but could not start (Temporal down,
+ * API killed), and fails actions whose workflow was terminated by hand, so
+ * that no action stays pending or running for ever.
  */
 export async function reconcileOnce(deps: ReconcilerDeps): Promise<{ started: number; orphaned: number }> {
+  const { sql, client, taskQueue, log } = deps;
   let started = 0;
   let orphaned = 0;
-  for (const input of await listUnstarted(deps.sql, deps.unstartedAfterMs ?? 10_000)) {
-    await startActionWorkflow(deps.client, deps.taskQueue, input);
-    await markWorkflowStarted(deps.sql, input.actionId);
-    deps.log.info({ actionId: input.actionId }, 'started the workflow of a recorded action');
+  for (const input of await listUnstarted(sql, deps.unstartedAfterMs ?? 10_000)) {
+    await startActionWorkflow(client, taskQueue, input);
+    await markWorkflowStarted(sql, input.actionId);
+    log.info({ actionId: input.actionId }, 'started the workflow of a recorded action');
     started++;
   }
-  for (const input of await listLongRunning(deps.sql, deps.runningCheckAfterMs ?? 10 * 60_000)) {
-    const { status } = await deps.client.workflow.getHandle(input.actionId).describe();
-    if (status.name === 'RUNNING') continue;
-    const errorMessage = `WorkflowClosed: the action's workflow ended as ${status.name} before recording a result`;
-    await finishAction(deps.sql, {
-      actionId: input.actionId,
-      status: 'failed',
-      errorMessage,
-      history: [
-        {
-          dedupeKey: `${input.actionId}:reconciled`,
-          orgId: input.orgId,
-          actionId: input.actionId,
-          resourceUid: input.resource.resourceUID,
-          state: 'failed',
-          changedAt: new Date().toISOString(),
-          changedBy: input.changedBy,
-          changedByType: input.reason,
-          scheduleId: input.scheduleId,
-          executionState: { step: 'reconcile', status: 'failed' },
-          errorMessage,
-        },
-      ],
-    });
-    deps.log.warn({ actionId: input.actionId, status: status.name }, 'failed an action whose workflow had ended');
+  for (const bulk of await listUnstartedBulk(sql, deps.unstartedAfterMs ?? 10_000)) {
+    await startBulkWorkflow(client, taskQueue, bulk);
+    await markBulkWorkflowStarted(sql, bulk.bulkId);
+    log.info({ bulkActionId: bulk.bulkId }, 'started the workflow of a recorded bulk action');
+    started++;
+  }
+
+  const runningCheckAfterMs = deps.runningCheckAfterMs ?? 10 * 60_000;
+  for (const bulkId of await listLongRunningBulk(sql, runningCheckAfterMs)) {
+    const status = await workflowStatus(client, bulkId);
+    if (status === 'RUNNING') continue;
+    await abandonBulkAction(sql, bulkId, `WorkflowClosed: the bulk action's workflow ended as ${status}`);
+    log.warn({ bulkActionId: bulkId, status }, 'ended a bulk action whose workflow had ended');
+    orphaned++;
+  }
+  for (const { workflowId, input } of await listLongRunning(sql, runningCheckAfterMs)) {
+    const status = await workflowStatus(client, workflowId);
+    if (status === 'RUNNING') continue;
+    const errorMessage = `WorkflowClosed: the action's workflow ended as ${status} before recording a result`;
+    await finishActions(sql, [
+      {
+        actionId: input.actionId,
+        status: 'failed',
+        errorMessage,
+        history: [
+          {
+            dedupeKey: `${input.actionId}:reconciled`,
+            orgId: input.orgId,
+            actionId: input.actionId,
+            resourceUid: input.resource.resourceUID,
+            state: 'failed',
+            changedAt: new Date().toISOString(),
+            changedBy: input.changedBy,
+            changedByType: input.reason,
+            scheduleId: input.scheduleId,
+            executionState: { step: 'reconcile', status: 'failed' },
+            errorMessage,
+          },
+        ],
+      },
+    ]);
+    log.warn({ actionId: input.actionId, status }, 'failed an action whose workflow had ended');
     orphaned++;
   }
   return { started, orphaned };

@@ -1,6 +1,7 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Sql } from 'postgres';
 import { createActivities } from '../activities';
+import { AccountRegistry } from '../runtime/accounts';
 import type { Config } from '../runtime/config';
 import type { Logger } from '../runtime/logger';
 import { connectClient, connectWorker } from '../runtime/temporal';
@@ -39,7 +40,7 @@ export async function startWorker(config: Config, sql: Sql, log: Logger): Promis
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ sql, aws: config.aws }),
+    activities: createActivities({ sql, aws: config.aws, accounts: await AccountRegistry.load(config.accountsFile) }),
   });
   const reconciler = startReconciler({ sql, client, taskQueue: config.temporal.taskQueue, log });
   const done = worker.run();

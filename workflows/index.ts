@@ -1,1 +1,3 @@
 export { actionWorkflow } from './action';
+export { bulkActionWorkflow } from './bulkAction';
+export { planBulkWorkflow } from './planBulk';

@@ -7,9 +7,10 @@ import {
 } from '@aws-sdk/client-ec2';
 import { Context } from '@temporalio/activity';
 import type { ActionType } from '../../domain/action';
+import type { RateLimiter } from '../rateLimiter';
 import type { Ec2ClientFor, Ec2Location } from './clients';
 import { classifyEc2Error, toFailure, type ProviderError } from './errors';
-import { decide, hasFailedToReach, type TargetState } from './instanceStates';
+import { decide, hasFailedToReach, type TargetState } from '../../domain/ec2InstanceStates';
 
 export interface InstancesInput extends Ec2Location {
   instanceIds: string[];
@@ -19,7 +20,7 @@ export interface WaitInput extends InstancesInput {
   state: TargetState;
 }
 
-type OutcomeError = Pick<ProviderError, 'code' | 'message' | 'retryable'>;
+export type OutcomeError = Pick<ProviderError, 'code' | 'message' | 'retryable'>;
 
 /** What happened to one instance; `at` is when the provider reported it. */
 export type InstanceOutcome =
@@ -27,7 +28,7 @@ export type InstanceOutcome =
   | { instanceId: string; status: 'unchanged' | 'reached'; state: string; at: string }
   | { instanceId: string; status: 'failed'; state?: string; error: OutcomeError; at: string };
 
-interface Observed {
+export interface ObservedInstance {
   state: string;
   reasonCode?: string;
   reasonMessage?: string;
@@ -35,38 +36,6 @@ interface Observed {
 
 // DescribeInstances accepts at most 200 values per filter.
 const describeChunk = 200;
-
-/**
- * Filtering by instance id (rather than passing InstanceIds) answers with
- * the instances that exist instead of failing the whole call for one that
- * does not.
- */
-async function describeInstances(ec2: EC2Client, ids: string[]): Promise<Map<string, Observed>> {
-  const observed = new Map<string, Observed>();
-  for (let i = 0; i < ids.length; i += describeChunk) {
-    let nextToken: string | undefined;
-    do {
-      const page = await ec2.send(
-        new DescribeInstancesCommand({
-          Filters: [{ Name: 'instance-id', Values: ids.slice(i, i + describeChunk) }],
-          NextToken: nextToken,
-        }),
-      );
-      for (const reservation of page.Reservations ?? []) {
-        for (const instance of reservation.Instances ?? []) {
-          if (!instance.InstanceId) continue;
-          observed.set(instance.InstanceId, {
-            state: instance.State?.Name ?? 'unknown',
-            reasonCode: instance.StateReason?.Code,
-            reasonMessage: instance.StateReason?.Message,
-          });
-        }
-      }
-      nextToken = page.NextToken;
-    } while (nextToken);
-  }
-  return observed;
-}
 
 const now = () => new Date().toISOString();
 
@@ -87,12 +56,75 @@ function throwIfSingleFailed(outcomes: InstanceOutcome[]): InstanceOutcome[] {
   return outcomes;
 }
 
-export function createInstanceActivities(deps: { ec2For: Ec2ClientFor; pollIntervalMs: number }) {
-  async function call(ec2: EC2Client, action: ActionType, ids: string[]): Promise<InstanceStateChange[]> {
-    if (action === 'stop') {
-      return (await ec2.send(new StopInstancesCommand({ InstanceIds: ids }))).StoppingInstances ?? [];
+export function createInstanceActivities(deps: { ec2For: Ec2ClientFor; limiter: RateLimiter; pollIntervalMs: number }) {
+  /** Sends one EC2 request once the rate limit of its account and region allows it. */
+  async function send<T>(location: Ec2Location, request: (ec2: EC2Client) => Promise<T>): Promise<T> {
+    await deps.limiter.acquire('aws', location.cloudAccountID, location.region);
+    return request(deps.ec2For(location));
+  }
+
+  /**
+   * Filtering by instance id (rather than passing InstanceIds) answers with
+   * the instances that exist instead of failing the whole call for one that
+   * does not.
+   */
+  async function describeInstances(location: Ec2Location, ids: string[]): Promise<Map<string, ObservedInstance>> {
+    const observed = new Map<string, ObservedInstance>();
+    for (let i = 0; i < ids.length; i += describeChunk) {
+      const Filters = [{ Name: 'instance-id', Values: ids.slice(i, i + describeChunk) }];
+      let NextToken: string | undefined;
+      do {
+        const page = await send(location, (ec2) => ec2.send(new DescribeInstancesCommand({ Filters, NextToken })));
+        for (const instance of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+          if (!instance.InstanceId) continue;
+          observed.set(instance.InstanceId, {
+            state: instance.State?.Name ?? 'unknown',
+            reasonCode: instance.StateReason?.Code,
+            reasonMessage: instance.StateReason?.Message,
+          });
+        }
+        NextToken = page.NextToken;
+      } while (NextToken);
     }
-    return (await ec2.send(new StartInstancesCommand({ InstanceIds: ids }))).StartingInstances ?? [];
+    return observed;
+  }
+
+  async function call(location: Ec2Location, action: ActionType, ids: string[]): Promise<InstanceStateChange[]> {
+    if (action === 'stop') {
+      const response = await send(location, (ec2) => ec2.send(new StopInstancesCommand({ InstanceIds: ids })));
+      return response.StoppingInstances ?? [];
+    }
+    const response = await send(location, (ec2) => ec2.send(new StartInstancesCommand({ InstanceIds: ids })));
+    return response.StartingInstances ?? [];
+  }
+
+  function toOutcome(change: InstanceStateChange): InstanceOutcome {
+    return {
+      instanceId: change.InstanceId!,
+      status: 'changed',
+      previousState: change.PreviousState?.Name ?? 'unknown',
+      state: change.CurrentState?.Name ?? 'unknown',
+      at: now(),
+    };
+  }
+
+  async function changeInBatchOrOneByOne(
+    location: Ec2Location,
+    action: ActionType,
+    ids: string[],
+  ): Promise<InstanceOutcome[]> {
+    if (ids.length === 0) return [];
+    try {
+      return (await call(location, action, ids)).map(toOutcome);
+    } catch (error) {
+      const failure = classifyEc2Error(error);
+      if (failure.callLevel) throw toFailure(failure);
+      if (ids.length === 1) return [{ instanceId: ids[0]!, status: 'failed', error: failure, at: now() }];
+    }
+    // The batch failed because of some instance in it: isolate which.
+    const outcomes: InstanceOutcome[] = [];
+    for (const id of ids) outcomes.push(...(await changeInBatchOrOneByOne(location, action, [id])));
+    return outcomes;
   }
 
   /**
@@ -102,10 +134,9 @@ export function createInstanceActivities(deps: { ec2For: Ec2ClientFor; pollInter
    * concern the whole call (throttling, credentials) fail the activity.
    */
   async function changeInstances(action: ActionType, input: InstancesInput): Promise<InstanceOutcome[]> {
-    const ec2 = deps.ec2For(input);
-    let observed: Map<string, Observed>;
+    let observed: Map<string, ObservedInstance>;
     try {
-      observed = await describeInstances(ec2, input.instanceIds);
+      observed = await describeInstances(input, input.instanceIds);
     } catch (error) {
       throw toFailure(classifyEc2Error(error));
     }
@@ -131,41 +162,10 @@ export function createInstanceActivities(deps: { ec2For: Ec2ClientFor; pollInter
         outcomes.set(instanceId, { instanceId, status: 'failed', state: current.state, error, at: now() });
       }
     }
-    for (const change of await changeInBatchOrOneByOne(ec2, action, toChange)) {
+    for (const change of await changeInBatchOrOneByOne(input, action, toChange)) {
       outcomes.set(change.instanceId, change);
     }
     return throwIfSingleFailed(input.instanceIds.map((id) => outcomes.get(id)!));
-  }
-
-  async function changeInBatchOrOneByOne(
-    ec2: EC2Client,
-    action: ActionType,
-    ids: string[],
-  ): Promise<InstanceOutcome[]> {
-    if (ids.length === 0) return [];
-    try {
-      return (await call(ec2, action, ids)).map(toOutcome);
-    } catch (error) {
-      const failure = classifyEc2Error(error);
-      if (failure.callLevel) throw toFailure(failure);
-      if (ids.length === 1) return [{ instanceId: ids[0]!, status: 'failed', error: failure, at: now() }];
-    }
-    // The batch failed because of some instance in it: isolate which.
-    const outcomes: InstanceOutcome[] = [];
-    for (const id of ids) {
-      outcomes.push(...(await changeInBatchOrOneByOne(ec2, action, [id])));
-    }
-    return outcomes;
-  }
-
-  function toOutcome(change: InstanceStateChange): InstanceOutcome {
-    return {
-      instanceId: change.InstanceId!,
-      status: 'changed',
-      previousState: change.PreviousState?.Name ?? 'unknown',
-      state: change.CurrentState?.Name ?? 'unknown',
-      at: now(),
-    };
   }
 
   /**
@@ -173,21 +173,18 @@ export function createInstanceActivities(deps: { ec2For: Ec2ClientFor; pollInter
    * so that a lost worker is noticed within the heartbeat timeout.
    */
   async function waitForInstanceStates(input: WaitInput): Promise<InstanceOutcome[]> {
-    const ec2 = deps.ec2For(input);
     const outcomes = new Map<string, InstanceOutcome>();
     for (;;) {
       const pending = input.instanceIds.filter((id) => !outcomes.has(id));
-      if (pending.length === 0) break;
-      let observed: Map<string, Observed> | undefined;
+      let observed: Map<string, ObservedInstance> | undefined;
       try {
-        observed = await describeInstances(ec2, pending);
+        observed = await describeInstances(input, pending);
       } catch (error) {
         const failure = classifyEc2Error(error);
         if (!failure.retryable) throw toFailure(failure);
       }
-      for (const id of pending) {
-        if (!observed) break;
-        const current = observed.get(id);
+      for (const id of observed ? pending : []) {
+        const current = observed!.get(id);
         if (!current) {
           outcomes.set(id, { instanceId: id, status: 'failed', error: notFound(id), at: now() });
         } else if (current.state === input.state) {
@@ -208,9 +205,20 @@ export function createInstanceActivities(deps: { ec2For: Ec2ClientFor; pollInter
     return throwIfSingleFailed(input.instanceIds.map((id) => outcomes.get(id)!));
   }
 
+  /** Current states, for plans (dry runs); never changes anything. */
+  async function observeInstances(input: InstancesInput): Promise<Record<string, ObservedInstance | null>> {
+    try {
+      const observed = await describeInstances(input, input.instanceIds);
+      return Object.fromEntries(input.instanceIds.map((id) => [id, observed.get(id) ?? null]));
+    } catch (error) {
+      throw toFailure(classifyEc2Error(error));
+    }
+  }
+
   return {
     startInstances: (input: InstancesInput) => changeInstances('start', input),
     stopInstances: (input: InstancesInput) => changeInstances('stop', input),
     waitForInstanceStates,
+    observeInstances,
   };
 }

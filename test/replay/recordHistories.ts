@@ -14,7 +14,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActionWorkflowInput } from '../../domain/action';
 import { workflowsPath } from '../../worker/createWorker';
-import { FakeActivities, permanent, retryable } from '../support/fakeActivities';
+import { bulkMembersOf, FakeActivities, permanent, retryable } from '../support/fakeActivities';
 import { freePort } from '../support/freePort';
 import { quietSdkLogs } from '../support/sdkLogs';
 import { startTemporal } from '../support/services';
@@ -40,6 +40,16 @@ interface Scenario {
   args: unknown[];
   arrange(fake: FakeActivities): void;
 }
+
+const bulkInput = (name: string, type: 'start' | 'stop', failurePolicy: string) => ({
+  bulkId: `replay-bulk-${name}`,
+  orgId: 'org_replay',
+  type,
+  failurePolicy,
+  concurrency: 2,
+  changedBy: `bulk:replay@example.com:replay-bulk-${name}`,
+});
+const i = (n: number) => `i-${String(n).padStart(17, '0')}`;
 
 const scenarios: Scenario[] = [
   { name: 'action-stop', workflow: 'actionWorkflow', args: [actionInput('stop', 'stop')], arrange: () => {} },
@@ -75,6 +85,22 @@ const scenarios: Scenario[] = [
     args: [actionInput('stop-wait', 'stop')],
     arrange: (f) => (f.claimsRefused = 2),
   },
+  {
+    name: 'bulk-stop-tiers',
+    workflow: 'bulkActionWorkflow',
+    args: [bulkInput('stop-tiers', 'stop', 'continue')],
+    arrange: (f) => (f.bulkMembers.forward = bulkMembersOf([[i(1), i(2), i(3)], [i(4)], [i(5), i(6)]])),
+  },
+  {
+    name: 'bulk-start-compensated',
+    workflow: 'bulkActionWorkflow',
+    args: [bulkInput('start-compensated', 'start', 'compensate')],
+    arrange: (f) => {
+      f.instanceState = 'stopped';
+      f.brokenInstances.add(i(4));
+      f.bulkMembers.forward = bulkMembersOf([[i(1), i(2)], [i(3), i(4)], [i(5)]]);
+    },
+  },
 ];
 
 quietSdkLogs();
@@ -95,13 +121,22 @@ try {
     });
     await worker.runUntil(async () => {
       const handle = await client.workflow.start(scenario.workflow, {
-        workflowId: `replay-${scenario.name}`,
+        workflowId: (scenario.args[0] as { bulkId?: string }).bulkId ?? `replay-${scenario.name}`,
         taskQueue,
         args: scenario.args,
       });
       await handle.result();
-      const path = new URL(`./histories/${scenario.name}.json`, import.meta.url);
-      writeFileSync(path, historyToJSON(await handle.fetchHistory()));
+      // A workflow that continued as new has several runs: record each.
+      const first = client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+      const runs = [await first.fetchHistory()];
+      const { runId: lastRunId } = await client.workflow.getHandle(handle.workflowId).describe();
+      if (lastRunId !== handle.firstExecutionRunId) {
+        runs.push(await client.workflow.getHandle(handle.workflowId, lastRunId).fetchHistory());
+      }
+      runs.forEach((history, n) => {
+        const name = n === 0 ? scenario.name : `${scenario.name}-run${n + 1}`;
+        writeFileSync(new URL(`./histories/${name}.json`, import.meta.url), historyToJSON(history));
+      });
       console.log(`recorded ${scenario.name}`);
     });
   }

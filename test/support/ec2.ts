@@ -2,6 +2,7 @@ import {
   DescribeInstancesCommand,
   EC2Client,
   RunInstancesCommand,
+  StopInstancesCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 
@@ -23,6 +24,10 @@ export class Ec2Fixture {
   async state(instanceId: string): Promise<string | undefined> {
     const page = await this.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
     return page.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+  }
+
+  async stop(instanceId: string): Promise<void> {
+    await this.ec2.send(new StopInstancesCommand({ InstanceIds: [instanceId] }));
   }
 
   async terminate(instanceId: string): Promise<void> {

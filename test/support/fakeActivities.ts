@@ -1,7 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Activities } from '../../activities';
+import type { ActionResult } from '../../db/actions';
+import type { BulkMember } from '../../db/bulkActions';
 import type { HistoryRow } from '../../db/history';
 import type { InstanceOutcome } from '../../activities/ec2/instances';
+import type { BulkStatus } from '../../domain/bulk';
 
 /**
  * Activities for workflow tests: a provider that behaves as scripted and a
@@ -10,19 +13,32 @@ import type { InstanceOutcome } from '../../activities/ec2/instances';
  */
 export class FakeActivities {
   readonly rows: HistoryRow[] = [];
-  readonly finished: Parameters<Activities['finishAction']>[0][] = [];
+  readonly finished: ActionResult[] = [];
   readonly calls: string[] = [];
+  readonly bulkStatuses: BulkStatus[] = [];
   /** Claims refused before the turn is granted. */
   claimsRefused = 0;
-  /** Instance state the fake provider starts from. */
+  /** State of instances the provider has not seen yet. */
   instanceState = 'running';
+  private readonly states = new Map<string, string>();
+  /** Instances whose change fails permanently. */
+  readonly brokenInstances = new Set<string>();
   /** Errors thrown by the next calls of an activity, in order. */
   readonly failures: Partial<Record<keyof Activities, Error[]>> = {};
+  /** Members of the bulk action under test, by phase and tier. */
+  bulkMembers: { forward: Map<number, BulkMember[]>; compensate: Map<number, BulkMember[]> } = {
+    forward: new Map(),
+    compensate: new Map(),
+  };
 
   private fail(name: keyof Activities): void {
     this.calls.push(name);
     const next = this.failures[name]?.shift();
     if (next) throw next;
+  }
+
+  private stateOf(id: string): string {
+    return this.states.get(id) ?? this.instanceState;
   }
 
   activities(): Partial<Activities> {
@@ -31,32 +47,32 @@ export class FakeActivities {
       (target: string, transitional: string) =>
       async ({ instanceIds }: { instanceIds: string[] }) => {
         this.fail(target === 'stopped' ? 'stopInstances' : 'startInstances');
-        const previousState = this.instanceState;
-        if (previousState === target) {
-          return instanceIds.map((instanceId): InstanceOutcome => ({
-            instanceId,
-            status: 'unchanged',
-            state: target,
-            at,
-          }));
-        }
-        this.instanceState = target;
-        return instanceIds.map((instanceId): InstanceOutcome => ({
-          instanceId,
-          status: 'changed',
-          previousState,
-          state: transitional,
-          at,
-        }));
+        return instanceIds.map((instanceId): InstanceOutcome => {
+          if (this.brokenInstances.has(instanceId)) {
+            const error = { code: 'IncorrectInstanceState', message: `${instanceId} is terminated`, retryable: false };
+            if (instanceIds.length === 1)
+              throw ApplicationFailure.create({
+                type: error.code,
+                message: `${error.code}: ${error.message}`,
+                nonRetryable: true,
+              });
+            return { instanceId, status: 'failed', error, at };
+          }
+          const previousState = this.stateOf(instanceId);
+          if (previousState === target) return { instanceId, status: 'unchanged', state: target, at };
+          this.states.set(instanceId, target);
+          return { instanceId, status: 'changed', previousState, state: transitional, at };
+        });
       };
+    const results = (phase: 'forward' | 'compensate') => [...this.bulkMembers[phase].values()].flat();
     return {
-      claimResourceTurn: async () => {
-        this.calls.push('claimResourceTurn');
+      claimResourceTurns: async ({ actionIds }) => {
+        this.calls.push('claimResourceTurns');
         if (this.claimsRefused > 0) {
           this.claimsRefused--;
-          return { granted: false, blockedBy: 'act_earlier' };
+          return { granted: [], blocked: actionIds.map((actionId) => ({ actionId, blockedBy: 'act_earlier' })) };
         }
-        return { granted: true };
+        return { granted: actionIds, blocked: [] };
       },
       stopInstances: change('stopped', 'stopping'),
       startInstances: change('running', 'pending'),
@@ -64,18 +80,71 @@ export class FakeActivities {
         this.fail('waitForInstanceStates');
         return instanceIds.map((instanceId): InstanceOutcome => ({ instanceId, status: 'reached', state, at }));
       },
-      recordStateChange: async (row) => {
-        this.calls.push('recordStateChange');
-        this.rows.push(row);
+      recordStateChanges: async ({ rows }) => {
+        this.calls.push('recordStateChanges');
+        this.rows.push(...rows);
       },
-      finishAction: async (input) => {
-        this.calls.push('finishAction');
-        this.finished.push(input);
-        this.rows.push(...input.history);
-        return {};
+      finishActions: async ({ results }) => {
+        this.calls.push('finishActions');
+        this.finished.push(...results);
+        this.rows.push(...results.flatMap((r) => r.history));
+        return { wake: [] };
+      },
+      setBulkStatus: async ({ status }) => {
+        this.bulkStatuses.push(status);
+      },
+      listBulkTiers: async ({ phase }) => [...this.bulkMembers[phase].keys()],
+      loadBulkMembers: async ({ phase, tier, descending, after, limit }) => {
+        const sorted = [...(this.bulkMembers[phase].get(tier) ?? [])].sort((a, b) =>
+          descending ? b.order - a.order : a.order - b.order,
+        );
+        const start = after ? sorted.findIndex((m) => m.seq === after.seq) + 1 : 0;
+        return sorted.slice(start, start + limit);
+      },
+      bulkTierFailed: async ({ phase, tier }) => {
+        const ids = new Set((this.bulkMembers[phase].get(tier) ?? []).map((m) => m.actionId));
+        return this.finished.some((r) => ids.has(r.actionId) && r.status === 'failed');
+      },
+      skipPendingBulkMembers: async () => {
+        this.calls.push('skipPendingBulkMembers');
+        const done = new Set(this.finished.map((r) => r.actionId));
+        return results('forward').filter((m) => !done.has(m.actionId)).length;
+      },
+      createCompensations: async () => {
+        this.calls.push('createCompensations');
+        const succeeded = new Set(this.finished.filter((r) => r.status === 'succeeded').map((r) => r.actionId));
+        for (const [tier, members] of this.bulkMembers.forward) {
+          const undo = members
+            .filter((m) => succeeded.has(m.actionId))
+            .map((m) => ({ ...m, actionId: `${m.actionId}-undo` }));
+          if (undo.length > 0) this.bulkMembers.compensate.set(tier, undo);
+        }
+        return results('compensate').length;
       },
     };
   }
+}
+
+/** Bulk members for fake activities: `tiers[t]` lists the instance ids of tier t. */
+export function bulkMembersOf(tiers: string[][]): Map<number, BulkMember[]> {
+  let seq = 0;
+  return new Map(
+    tiers.map((ids, tier) => [
+      tier,
+      ids.map((instanceId, order) => ({
+        actionId: `act_${instanceId}`,
+        order,
+        seq: String(++seq),
+        resource: {
+          resourceUID: instanceId,
+          provider: 'aws' as const,
+          resourceType: 'aws-ec2' as const,
+          cloudAccountID: 'ca_test',
+          region: 'us-east-1',
+        },
+      })),
+    ]),
+  );
 }
 
 export const permanent = (code: string, message: string) =>

@@ -8,6 +8,7 @@ import { createActivities, type Activities } from '../../activities';
 import { createApp } from '../../api/app';
 import { ensureOrganisation } from '../../db/organisations';
 import { createToken } from '../../db/tokens';
+import { AccountRegistry } from '../../runtime/accounts';
 import { connectDatabase, type Sql } from '../../runtime/database';
 import { createLogger } from '../../runtime/logger';
 import { createWorker } from '../../worker/createWorker';
@@ -56,6 +57,8 @@ export interface HarnessOptions {
   activities?: Partial<Activities>;
   /** Override how the API reaches Temporal (e.g. an unreachable server). */
   apiClient?: Client;
+  /** Configured cloud accounts; by default none (open mode: any AWS account id). */
+  accounts?: AccountRegistry;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -66,6 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   const client = new Client({ connection });
   const log = createLogger('silent', 'test');
+  const accounts = options.accounts ?? new AccountRegistry();
 
   const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker: Worker = await createWorker({
@@ -73,14 +77,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     namespace: 'default',
     taskQueue,
     activities: {
-      ...createActivities({ sql, aws: { ec2Endpoint: proxy.url, pollIntervalMs: 100 } }),
+      ...createActivities({ sql, accounts, aws: { ec2Endpoint: proxy.url, pollIntervalMs: 100 } }),
       ...options.activities,
     },
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   const workerRun = worker.run();
 
-  const app = createApp({ sql, temporal: options.apiClient ?? client, taskQueue, log });
+  const app = createApp({ sql, temporal: options.apiClient ?? client, taskQueue, accounts, log });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });

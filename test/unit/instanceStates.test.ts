@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, hasFailedToReach } from '../../activities/ec2/instanceStates';
+import { decide, hasFailedToReach } from '../../domain/ec2InstanceStates';
 
 describe('decide', () => {
   it.each([

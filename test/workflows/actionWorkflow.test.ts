@@ -47,11 +47,11 @@ describe('actionWorkflow', () => {
     const { result } = await run(fake, wf);
     expect(result).toEqual({ status: 'succeeded', state: 'stopped' });
     expect(fake.calls).toEqual([
-      'claimResourceTurn',
+      'claimResourceTurns',
       'stopInstances',
-      'recordStateChange',
+      'recordStateChanges',
       'waitForInstanceStates',
-      'finishAction',
+      'finishActions',
     ]);
     expect(fake.rows.map((r) => [r.dedupeKey, r.state, r.executionState])).toEqual([
       [
