@@ -1,4 +1,5 @@
 import type { Sql } from 'postgres';
+import { journalCalls, journaledCalls } from '../db/providerCalls';
 import type { AccountRegistry } from '../runtime/accounts';
 import { createEc2Clients } from './ec2/clients';
 import { createInstanceActivities } from './ec2/instances';
@@ -17,6 +18,10 @@ export function createActivities(deps: ActivityDeps) {
   const instances = createInstanceActivities({
     ec2For: createEc2Clients({ accounts: deps.accounts, defaultEndpoint: deps.aws.ec2Endpoint }),
     limiter: createRateLimiter(deps.sql, deps.accounts),
+    journal: {
+      record: (step, entries) => journalCalls(deps.sql, step, entries),
+      lookup: (step, actionIds) => journaledCalls(deps.sql, step, actionIds),
+    },
     pollIntervalMs: deps.aws.pollIntervalMs,
   });
   return {

@@ -2,6 +2,7 @@ import type { Sql, TransactionSql } from 'postgres';
 import type { Action, ActionStatus, ActionWorkflowInput } from '../domain/action';
 import { resourceKey } from '../domain/resource';
 import { insertHistory, type HistoryRow } from './history';
+import { forgetCalls } from './providerCalls';
 
 type Db = Sql | TransactionSql;
 
@@ -177,6 +178,10 @@ export async function finishActions(sql: Sql, results: ActionResult[]): Promise<
     await insertHistory(
       tx,
       results.flatMap((r) => r.history),
+    );
+    await forgetCalls(
+      tx,
+      results.map((r) => r.actionId),
     );
     const waiting = await tx<{ workflowId: string }[]>`
       SELECT DISTINCT coalesce(next.bulk_action_id, next.id) AS "workflowId"

@@ -13,7 +13,8 @@ import { runInTurn, Wakeups } from './turns';
 
 const { setBulkStatus, listBulkTiers, loadBulkMembers, bulkTierFailed, skipPendingBulkMembers, createCompensations } =
   proxyActivities<Activities>({
-    startToCloseTimeout: '1 minute',
+    // Short: after a worker dies, a lost read or write is retried this soon.
+    startToCloseTimeout: '10 seconds',
     retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
   });
 

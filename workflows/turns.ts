@@ -9,7 +9,8 @@ import { transitionFor } from './transitions';
 // Projection writes retry until the database answers: losing a record is
 // worse than waiting for it.
 const { claimResourceTurns, recordStateChanges, finishActions } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  // Short: after a worker dies, a lost write is retried this soon.
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
 });
 

@@ -16,6 +16,17 @@ export interface InstancesInput extends Ec2Location {
   instanceIds: string[];
 }
 
+export interface ChangeInput extends InstancesInput {
+  /** The step and each instance's action, for the provider call journal. */
+  journal?: { step: string; actionIds: Record<string, string> };
+}
+
+/** Where a changing call is noted before it is made (db/providerCalls.ts). */
+export interface CallJournal {
+  record(step: string, entries: { actionId: string; previousState: string }[]): Promise<void>;
+  lookup(step: string, actionIds: string[]): Promise<Map<string, string>>;
+}
+
 export interface WaitInput extends InstancesInput {
   state: TargetState;
 }
@@ -56,7 +67,12 @@ function throwIfSingleFailed(outcomes: InstanceOutcome[]): InstanceOutcome[] {
   return outcomes;
 }
 
-export function createInstanceActivities(deps: { ec2For: Ec2ClientFor; limiter: RateLimiter; pollIntervalMs: number }) {
+export function createInstanceActivities(deps: {
+  ec2For: Ec2ClientFor;
+  limiter: RateLimiter;
+  journal: CallJournal;
+  pollIntervalMs: number;
+}) {
   /** Sends one EC2 request once the rate limit of its account and region allows it. */
   async function send<T>(location: Ec2Location, request: (ec2: EC2Client) => Promise<T>): Promise<T> {
     await deps.limiter.acquire('aws', location.cloudAccountID, location.region);
@@ -130,16 +146,24 @@ export function createInstanceActivities(deps: { ec2For: Ec2ClientFor; limiter: 
   /**
    * Reads every instance first and calls EC2 only for those not already in
    * (or on the way to) the wanted state, so a retry after success is a no-op.
-   * In a batch, one instance's error is that instance's outcome; errors that
-   * concern the whole call (throttling, credentials) fail the activity.
+   * The call is journaled first: if the worker dies after EC2 acted but
+   * before the result was recorded, the retry still reports the change as
+   * this action's (history stays exact). In a batch, one instance's error is
+   * that instance's outcome; errors that concern the whole call (throttling,
+   * credentials) fail the activity.
    */
-  async function changeInstances(action: ActionType, input: InstancesInput): Promise<InstanceOutcome[]> {
+  async function changeInstances(action: ActionType, input: ChangeInput): Promise<InstanceOutcome[]> {
     let observed: Map<string, ObservedInstance>;
     try {
       observed = await describeInstances(input, input.instanceIds);
     } catch (error) {
       throw toFailure(classifyEc2Error(error));
     }
+    const { journal } = input;
+    const actionOf = (instanceId: string) => journal?.actionIds[instanceId];
+    const journaled = journal
+      ? await deps.journal.lookup(journal.step, Object.values(journal.actionIds))
+      : new Map<string, string>();
     const outcomes = new Map<string, InstanceOutcome>();
     const toChange: string[] = [];
     for (const instanceId of input.instanceIds) {
@@ -149,7 +173,10 @@ export function createInstanceActivities(deps: { ec2For: Ec2ClientFor; limiter: 
         continue;
       }
       const decision = decide(action, current.state);
-      if (decision === 'done') {
+      const previousState = journaled.get(actionOf(instanceId) ?? '');
+      if (decision === 'done' && previousState) {
+        outcomes.set(instanceId, { instanceId, status: 'changed', previousState, state: current.state, at: now() });
+      } else if (decision === 'done') {
         outcomes.set(instanceId, { instanceId, status: 'unchanged', state: current.state, at: now() });
       } else if (decision === 'act') {
         toChange.push(instanceId);
@@ -161,6 +188,12 @@ export function createInstanceActivities(deps: { ec2For: Ec2ClientFor; limiter: 
         const error = { code: 'IncorrectInstanceState', message, retryable: decision === 'settle' };
         outcomes.set(instanceId, { instanceId, status: 'failed', state: current.state, error, at: now() });
       }
+    }
+    if (journal) {
+      await deps.journal.record(
+        journal.step,
+        toChange.map((id) => ({ actionId: actionOf(id)!, previousState: observed.get(id)!.state })),
+      );
     }
     for (const change of await changeInBatchOrOneByOne(input, action, toChange)) {
       outcomes.set(change.instanceId, change);
@@ -216,8 +249,8 @@ export function createInstanceActivities(deps: { ec2For: Ec2ClientFor; limiter: 
   }
 
   return {
-    startInstances: (input: InstancesInput) => changeInstances('start', input),
-    stopInstances: (input: InstancesInput) => changeInstances('stop', input),
+    startInstances: (input: ChangeInput) => changeInstances('start', input),
+    stopInstances: (input: ChangeInput) => changeInstances('stop', input),
     waitForInstanceStates,
     observeInstances,
   };

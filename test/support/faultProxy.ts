@@ -30,6 +30,8 @@ export interface RecordedCall {
   instanceIds: string[];
   at: number;
   injected?: string;
+  /** How long the upstream (moto) took to answer, without the added latency. */
+  upstreamMs?: number;
 }
 
 export const throttling: InjectedError = {
@@ -109,11 +111,18 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         .map(([, v]) => v);
       if (proxy.latencyMs > 0) await new Promise((r) => setTimeout(r, proxy.latencyMs));
       const injected = proxy.take(action, instanceIds);
-      proxy.calls.push({ action, instanceIds, at: Date.now(), ...(injected ? { injected: injected.code } : {}) });
+      const call: RecordedCall = {
+        action,
+        instanceIds,
+        at: Date.now(),
+        ...(injected ? { injected: injected.code } : {}),
+      };
+      proxy.calls.push(call);
       if (injected) {
         res.writeHead(injected.status, { 'content-type': 'text/xml' }).end(errorXml(injected));
         return;
       }
+      const sent = performance.now();
       const headers = Object.fromEntries(
         Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
       ) as Record<string, string>;
@@ -122,8 +131,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         headers,
         body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body,
       });
+      const answer = Buffer.from(await upstream.arrayBuffer());
+      call.upstreamMs = performance.now() - sent;
       res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/xml' });
-      res.end(Buffer.from(await upstream.arrayBuffer()));
+      res.end(answer);
     } catch (error) {
       res.writeHead(502).end(String(error));
     }

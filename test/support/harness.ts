@@ -40,8 +40,8 @@ export interface Harness {
   proxy: FaultProxy;
   ec2: Ec2Fixture;
   apiUrl: string;
-  /** A fresh organisation with one user and a token for it. */
-  newCaller(email?: string): Promise<Caller>;
+  /** A user with a token, in a fresh organisation (or the named one). */
+  newCaller(email?: string, orgName?: string): Promise<Caller>;
   request<T = any>(
     method: string,
     path: string,
@@ -59,6 +59,8 @@ export interface HarnessOptions {
   apiClient?: Client;
   /** Configured cloud accounts; by default none (open mode: any AWS account id). */
   accounts?: AccountRegistry;
+  /** false: no in-process worker (the test runs worker processes of its own). */
+  worker?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -72,17 +74,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const accounts = options.accounts ?? new AccountRegistry();
 
   const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const worker: Worker = await createWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: {
-      ...createActivities({ sql, accounts, aws: { ec2Endpoint: proxy.url, pollIntervalMs: 100 } }),
-      ...options.activities,
-    },
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-  });
-  const workerRun = worker.run();
+  const worker: Worker | undefined =
+    options.worker === false
+      ? undefined
+      : await createWorker({
+          connection: nativeConnection,
+          namespace: 'default',
+          taskQueue,
+          activities: {
+            ...createActivities({ sql, accounts, aws: { ec2Endpoint: proxy.url, pollIntervalMs: 100 } }),
+            ...options.activities,
+          },
+          workflowBundle: { codePath: inject('workflowBundlePath') },
+        });
+  const workerRun = worker?.run();
 
   const app = createApp({ sql, temporal: options.apiClient ?? client, taskQueue, accounts, log });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -111,8 +116,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     proxy,
     ec2: new Ec2Fixture(inject('motoUrl')),
     apiUrl,
-    async newCaller(email = 'alice@example.com') {
-      const org = await ensureOrganisation(sql, `org-${randomUUID()}`);
+    async newCaller(email = 'alice@example.com', orgName = `org-${randomUUID()}`) {
+      const org = await ensureOrganisation(sql, orgName);
       const { token } = await createToken(sql, { orgId: org.id, email });
       return { orgId: org.id, email, token };
     },
@@ -129,7 +134,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker.shutdown();
+      worker?.shutdown();
       await workerRun;
       await nativeConnection.close();
       await connection.close();

@@ -27,14 +27,14 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   return result.stdout;
 }
 
-/** An in-memory Temporal dev server with the project's search attributes, via temporal-dev.sh. */
-export async function startTemporal(port: number): Promise<Service> {
+/** A Temporal dev server with the project's search attributes, via temporal-dev.sh (in memory unless told). */
+export async function startTemporal(port: number, options: { sqliteFile?: boolean } = {}): Promise<Service> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lamplighter-temporal-'));
   const env = {
     ...process.env,
     TEMPORAL_PORT: String(port),
     TEMPORAL_HEADLESS: '1',
-    TEMPORAL_IN_MEMORY: '1',
+    TEMPORAL_IN_MEMORY: options.sqliteFile ? '0' : '1',
     TEMPORAL_DATA_DIR: dataDir,
   };
   const script = path.join(root, 'temporal-dev.sh');

@@ -7,7 +7,7 @@ import { failedChange, type RecordedChange, type StateChange, type Transition } 
 const { startInstances, stopInstances } = proxyActivities<Activities>({
   // Includes waiting for the rate limit of the account and region.
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '20 seconds',
   // Throttling and capacity errors retry with backoff; a permanent error
   // (not found, unauthorized, terminated) is non-retryable and fails at once.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 },
@@ -15,7 +15,7 @@ const { startInstances, stopInstances } = proxyActivities<Activities>({
 
 const { waitForInstanceStates } = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
@@ -37,8 +37,11 @@ export const transitionEc2: Transition = async (type, members, hooks) => {
   const memberOf = new Map(members.map((m) => [m.resource.resourceUID, m]));
   const finals = new Map<string, StateChange>();
   const now = () => new Date().toISOString();
-  const changeCall = (instanceIds: string[]) =>
-    type === 'stop' ? stopInstances({ ...location, instanceIds }) : startInstances({ ...location, instanceIds });
+  const changeCall = (instanceIds: string[]) => {
+    const actionIds = Object.fromEntries(instanceIds.map((id) => [id, memberOf.get(id)!.actionId]));
+    const input = { ...location, instanceIds, journal: { step: change, actionIds } };
+    return type === 'stop' ? stopInstances(input) : startInstances(input);
+  };
 
   hooks.step?.(change, 'running');
   let outcomes: InstanceOutcome[];
