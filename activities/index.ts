@@ -1,15 +1,20 @@
+import type { Client } from '@temporalio/client';
 import type { Sql } from 'postgres';
 import { journalCalls, journaledCalls } from '../db/providerCalls';
 import type { AccountRegistry } from '../runtime/accounts';
 import { createEc2Clients } from './ec2/clients';
 import { createInstanceActivities } from './ec2/instances';
+import { createOverrideActivities } from './overrides';
 import { createPlanActivities } from './plan';
 import { createProjectionActivities } from './projection';
 import { createRateLimiter } from './rateLimiter';
+import { createScheduledRunActivities } from './scheduledRuns';
 
 export interface ActivityDeps {
   sql: Sql;
   accounts: AccountRegistry;
+  /** For reading schedules' matching times (override expiry). */
+  temporal: Client;
   aws: { ec2Endpoint?: string; pollIntervalMs: number };
 }
 
@@ -28,6 +33,8 @@ export function createActivities(deps: ActivityDeps) {
     ...instances,
     ...createProjectionActivities(deps.sql),
     ...createPlanActivities({ sql: deps.sql, observeInstances: instances.observeInstances }),
+    ...createScheduledRunActivities({ sql: deps.sql }),
+    ...createOverrideActivities({ sql: deps.sql, temporal: deps.temporal }),
   };
 }
 

@@ -9,7 +9,9 @@ import { cloudAccountRoutes } from './routes/cloudAccounts';
 import { groupRoutes } from './routes/groups';
 import { healthRoutes } from './routes/health';
 import { historyRoutes } from './routes/history';
+import { overrideRoutes } from './routes/overrides';
 import { resourceRoutes } from './routes/resources';
+import { scheduleRoutes } from './routes/schedules';
 
 /** The native HTTP API: every route but /health needs a bearer token. */
 export function createApp(deps: AppDeps) {
@@ -27,6 +29,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', resourceRoutes(deps));
   app.route('/', groupRoutes(deps));
   app.route('/', cloudAccountRoutes(deps));
+  app.route('/', scheduleRoutes(deps));
+  app.route('/', overrideRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -21,6 +21,7 @@ export const errors = {
   404: json(ErrorBody, 'Not found in your organisation'),
   409: json(ErrorBody, 'Conflicts with what exists'),
   422: json(ErrorBody, 'Idempotency-Key reused with a different body'),
+  503: json(ErrorBody, 'Temporal did not answer in time'),
 } as const;
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({

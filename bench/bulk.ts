@@ -108,14 +108,19 @@ try {
 
   const taskQueue = 'bench';
   const connection = await NativeConnection.connect({ address: temporal.url });
+  const client = new Client({ connection: await Connection.connect({ address: temporal.url }) });
   const worker = await createWorker({
     connection,
     namespace: 'default',
     taskQueue,
-    activities: createActivities({ sql, accounts, aws: { ec2Endpoint: proxy.url, pollIntervalMs: latencyMs } }),
+    activities: createActivities({
+      sql,
+      accounts,
+      temporal: client,
+      aws: { ec2Endpoint: proxy.url, pollIntervalMs: latencyMs },
+    }),
   });
   const workerRun = worker.run();
-  const client = new Client({ connection: await Connection.connect({ address: temporal.url }) });
   const app = createApp({ sql, temporal: client, taskQueue, accounts, log: createLogger('silent', 'bench') });
   const apiPort = await freePort();
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: apiPort });

@@ -81,14 +81,18 @@ export async function insertAction(
   sql: Db,
   input: ActionWorkflowInput,
   idempotency?: { key: string; requestHash: string },
+  /** A parent workflow (a schedule's or an override's run) starts it: the reconciler need not. */
+  options: { startedByParent?: boolean } = {},
 ): Promise<InsertActionResult> {
   const r = input.resource;
   const [row] = await sql<ActionRow[]>`
     INSERT INTO actions (id, org_id, type, resource_uid, provider, resource_type, cloud_account_id, region,
-                         resource_key, reason, changed_by, schedule_id, idempotency_key, request_hash)
+                         resource_key, reason, changed_by, schedule_id, idempotency_key, request_hash,
+                         workflow_started_at)
     VALUES (${input.actionId}, ${input.orgId}, ${input.type}, ${r.resourceUID}, ${r.provider}, ${r.resourceType},
             ${r.cloudAccountID}, ${r.region}, ${resourceKey(r)}, ${input.reason}, ${input.changedBy},
-            ${input.scheduleId ?? null}, ${idempotency?.key ?? null}, ${idempotency?.requestHash ?? null})
+            ${input.scheduleId ?? null}, ${idempotency?.key ?? null}, ${idempotency?.requestHash ?? null},
+            ${options.startedByParent ? sql`now()` : null})
     ON CONFLICT (org_id, idempotency_key) DO NOTHING
     RETURNING ${columns(sql)}`;
   if (row) return { inserted: true, action: toAction(row) };

@@ -1,9 +1,11 @@
 import type { Sql, TransactionSql } from 'postgres';
 import type { ActionType } from '../domain/action';
-import type { BulkAction, BulkStatus, FailurePolicy } from '../domain/bulk';
+import type { ChangedByType } from '../domain/changedBy';
+import type { BulkAction, BulkActionInput, BulkStatus, FailurePolicy } from '../domain/bulk';
 import { newId } from '../domain/ids';
 import type { ResourceRef } from '../domain/resource';
 import { resourceKey } from '../domain/resource';
+import { refOf } from '../domain/inventory';
 import type { MemberWithResource } from './groups';
 
 type Db = Sql | TransactionSql;
@@ -18,7 +20,11 @@ export interface NewBulkAction {
   failurePolicy: FailurePolicy;
   concurrency: number;
   changedBy: string;
+  reason?: ChangedByType;
+  scheduleId?: string;
   idempotency?: { key: string; requestHash: string };
+  /** A parent workflow (a schedule's or an override's run) starts it: the reconciler need not. */
+  startedByParent?: boolean;
 }
 
 export type InsertBulkResult =
@@ -37,10 +43,11 @@ export async function insertBulkAction(
 ): Promise<InsertBulkResult> {
   const [row] = await tx<{ id: string }[]>`
     INSERT INTO bulk_actions (id, org_id, group_id, type, failure_policy, concurrency, total, changed_by,
-                              idempotency_key, request_hash)
+                              reason, schedule_id, idempotency_key, request_hash, workflow_started_at)
     VALUES (${bulk.id}, ${bulk.orgId}, ${bulk.groupId}, ${bulk.type}, ${bulk.failurePolicy}, ${bulk.concurrency},
-            ${members.length}, ${bulk.changedBy}, ${bulk.idempotency?.key ?? null},
-            ${bulk.idempotency?.requestHash ?? null})
+            ${members.length}, ${bulk.changedBy}, ${bulk.reason ?? 'bulk'}, ${bulk.scheduleId ?? null},
+            ${bulk.idempotency?.key ?? null}, ${bulk.idempotency?.requestHash ?? null},
+            ${bulk.startedByParent ? tx`now()` : null})
     ON CONFLICT (org_id, idempotency_key) DO NOTHING
     RETURNING id`;
   if (!row) {
@@ -59,9 +66,10 @@ export async function insertBulkAction(
     resource_type: m.resource.resourceType,
     cloud_account_id: m.resource.cloudAccountID,
     region: m.resource.region,
-    resource_key: resourceKey(m.resource as ResourceRef),
-    reason: 'bulk',
+    resource_key: resourceKey(refOf(m.resource)),
+    reason: bulk.reason ?? 'bulk',
     changed_by: bulk.changedBy,
+    schedule_id: bulk.scheduleId ?? null,
     bulk_action_id: bulk.id,
     bulk_tier: m.tier,
     bulk_order: m.order,
@@ -250,23 +258,15 @@ export async function insertCompensations(sql: Db, id: string): Promise<number> 
 }
 
 /** Bulk actions recorded but whose workflow is not known to have started, as workflow inputs. */
-export async function listUnstartedBulk(sql: Sql, olderThanMs: number, limit = 100) {
-  return sql<
-    {
-      bulkId: string;
-      orgId: string;
-      type: ActionType;
-      failurePolicy: FailurePolicy;
-      concurrency: number;
-      changedBy: string;
-    }[]
-  >`
+export async function listUnstartedBulk(sql: Sql, olderThanMs: number, limit = 100): Promise<BulkActionInput[]> {
+  const rows = await sql<(BulkActionInput & { scheduleId: string | null })[]>`
     SELECT id AS "bulkId", org_id AS "orgId", type, failure_policy AS "failurePolicy", concurrency,
-           changed_by AS "changedBy"
+           changed_by AS "changedBy", reason, schedule_id AS "scheduleId"
     FROM bulk_actions
     WHERE workflow_started_at IS NULL AND status = 'queued'
       AND created_at < now() - make_interval(secs => ${olderThanMs / 1000})
     ORDER BY created_at LIMIT ${limit}`;
+  return rows.map(({ scheduleId, ...input }) => ({ ...input, ...(scheduleId ? { scheduleId } : {}) }));
 }
 
 /** Bulk actions still in progress after `olderThanMs`: candidates to check against Temporal. */

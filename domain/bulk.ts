@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActionType } from './action';
+import type { ChangedByType } from './changedBy';
 
 /**
  * What a bulk action does when a resource fails: `continue` runs the later
@@ -77,3 +78,16 @@ export const BulkPlan = z.object({
   ),
 });
 export type BulkPlan = z.infer<typeof BulkPlan>;
+
+/** What the bulk workflow runs on: the bulk action recorded in the projection. */
+export interface BulkActionInput {
+  bulkId: string;
+  orgId: string;
+  type: ActionType;
+  failurePolicy: FailurePolicy;
+  concurrency: number;
+  changedBy: string;
+  /** Who asked, as history's changed_by_type: `bulk` unless a schedule or an override did. */
+  reason?: ChangedByType;
+  scheduleId?: string;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkResourceRef, resourceFields } from './resource';
+import { checkResourceRef, resourceFields, type ResourceRef } from './resource';
 
 const Tags = z.record(z.string().min(1).max(128), z.string().max(256));
 const Name = z.string().min(1).max(200);
@@ -74,3 +74,14 @@ export const ResourceListQuery = ListQuery.extend({
   region: z.string().optional(),
   resourceUID: z.string().optional(),
 });
+
+/** The provider identity of a registered resource. */
+export function refOf(resource: Resource): ResourceRef {
+  return {
+    resourceUID: resource.resourceUID,
+    provider: resource.provider as ResourceRef['provider'],
+    resourceType: resource.resourceType as ResourceRef['resourceType'],
+    cloudAccountID: resource.cloudAccountID,
+    region: resource.region,
+  };
+}

@@ -1,7 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
 import type { ActionWorkflowInput } from '../domain/action';
-import { searchAttributes as sa } from '../domain/searchAttributes';
+import { actionSearchAttributes } from '../domain/workflowSearchAttributes';
 import type { actionWorkflow } from '../workflows';
 
 /**
@@ -20,15 +19,7 @@ export async function startActionWorkflow(
       taskQueue,
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: sa.org, value: input.orgId },
-        { key: sa.kind, value: 'action' },
-        { key: sa.resource, value: input.resource.resourceUID },
-        { key: sa.provider, value: input.resource.provider },
-        { key: sa.actionType, value: input.type },
-        { key: sa.changedBy, value: input.changedBy },
-        ...(input.scheduleId ? [{ key: sa.scheduleId, value: input.scheduleId }] : []),
-      ]),
+      typedSearchAttributes: actionSearchAttributes(input),
     });
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return;

@@ -3,7 +3,11 @@ import type { Sql } from 'postgres';
 import { finishActions, listLongRunning, listUnstarted, markWorkflowStarted } from '../db/actions';
 import { abandonBulkAction, listLongRunningBulk, listUnstartedBulk, markBulkWorkflowStarted } from '../db/bulkActions';
 import { startActionWorkflow } from '../engine/startAction';
+import { listUnstartedOverrides, markOverrideWorkflowStarted } from '../db/overrides';
+import { listSchedulesToSync } from '../db/schedules';
+import { syncScheduleNow } from '../engine/schedules';
 import { startBulkWorkflow } from '../engine/startBulk';
+import { startOverrideWorkflow } from '../engine/startOverride';
 import type { Logger } from '../runtime/logger';
 
 export interface ReconcilerDeps {
@@ -29,9 +33,10 @@ async function workflowStatus(client: Client, workflowId: string): Promise<strin
 
 /**
  * Keeps the projection and Temporal in step: starts the workflow of every
- * action or bulk action the API recorded but could not start (Temporal down,
- * API killed), and fails actions whose workflow was terminated by hand, so
- * that no action stays pending or running for ever.
+ * action, bulk action or override the API recorded but could not start
+ * (Temporal down, API killed), syncs schedules Temporal is behind on, and
+ * fails actions whose workflow was terminated by hand, so that no action
+ * stays pending or running for ever.
  */
 export async function reconcileOnce(deps: ReconcilerDeps): Promise<{ started: number; orphaned: number }> {
   const { sql, client, taskQueue, log } = deps;
@@ -47,6 +52,17 @@ export async function reconcileOnce(deps: ReconcilerDeps): Promise<{ started: nu
     await startBulkWorkflow(client, taskQueue, bulk);
     await markBulkWorkflowStarted(sql, bulk.bulkId);
     log.info({ bulkActionId: bulk.bulkId }, 'started the workflow of a recorded bulk action');
+    started++;
+  }
+  for (const o of await listUnstartedOverrides(sql, deps.unstartedAfterMs ?? 10_000)) {
+    await startOverrideWorkflow(client, taskQueue, { overrideId: o.id, orgId: o.orgId, action: o.action });
+    await markOverrideWorkflowStarted(sql, o.id);
+    log.info({ overrideId: o.id }, 'started the workflow of a recorded override');
+    started++;
+  }
+  for (const scheduleId of await listSchedulesToSync(sql, deps.unstartedAfterMs ?? 10_000)) {
+    await syncScheduleNow(sql, client, taskQueue, scheduleId);
+    log.info({ scheduleId }, 'brought a schedule in step with Temporal');
     started++;
   }
 

@@ -36,11 +36,12 @@ export interface RunningWorker {
 export async function startWorker(config: Config, sql: Sql, log: Logger): Promise<RunningWorker> {
   const connection = await connectWorker(config.temporal);
   const client = await connectClient(config.temporal);
+  const accounts = await AccountRegistry.load(config.accountsFile);
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ sql, aws: config.aws, accounts: await AccountRegistry.load(config.accountsFile) }),
+    activities: createActivities({ sql, aws: config.aws, accounts, temporal: client }),
   });
   const reconciler = startReconciler({ sql, client, taskQueue: config.temporal.taskQueue, log });
   const done = worker.run();

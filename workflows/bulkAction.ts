@@ -2,7 +2,7 @@ import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } f
 import type { Activities } from '../activities';
 import type { BulkMember, BulkPhase, MemberCursor } from '../db/bulkActions';
 import type { ActionType } from '../domain/action';
-import type { FailurePolicy } from '../domain/bulk';
+import type { BulkActionInput } from '../domain/bulk';
 import { runsDescending } from '../domain/tierOrder';
 import { batchesOf } from './batches';
 import { BulkProgress } from './bulkProgress';
@@ -17,15 +17,6 @@ const { setBulkStatus, listBulkTiers, loadBulkMembers, bulkTierFailed, skipPendi
     startToCloseTimeout: '10 seconds',
     retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
   });
-
-export interface BulkActionInput {
-  bulkId: string;
-  orgId: string;
-  type: ActionType;
-  failurePolicy: FailurePolicy;
-  concurrency: number;
-  changedBy: string;
-}
 
 /** Where a bulk action is: carried across continue-as-new. */
 export interface BulkCursor {
@@ -135,7 +126,8 @@ export async function bulkActionWorkflow(input: BulkActionInput, cursor?: BulkCu
         state: change.state,
         changedAt: change.at,
         changedBy: input.changedBy,
-        changedByType: 'bulk',
+        changedByType: input.reason ?? 'bulk',
+        scheduleId: input.scheduleId,
         executionState: {
           ...change.execution,
           bulkActionId: input.bulkId,

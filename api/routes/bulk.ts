@@ -15,7 +15,7 @@ import { startBulkWorkflow } from '../../engine/startBulk';
 import type { AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
 import { assertSameRequest, hashRequest, IdempotencyHeaders } from '../idempotency';
-import { data, errors, Id, json, jsonBody } from '../openapi';
+import { data, errors, Id, jsonBody } from '../openapi';
 import { startDeadlineMs } from '../startDeadline';
 import { validationHook } from '../validation';
 
@@ -33,7 +33,7 @@ const create = createRoute({
     400: errors[400],
     401: errors[401],
     422: errors[422],
-    503: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'Dry run: no worker answered'),
+    503: errors[503],
   },
 });
 

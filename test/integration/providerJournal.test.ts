@@ -36,6 +36,7 @@ describe('provider call journal', () => {
     });
     const { stopInstances } = createActivities({
       sql: h.sql,
+      temporal: h.client,
       accounts: new AccountRegistry(),
       aws: { ec2Endpoint: h.proxy.url, pollIntervalMs: 100 },
     });

@@ -47,6 +47,10 @@ export interface Harness {
     path: string,
     options?: { token?: string; body?: unknown; headers?: Record<string, string> },
   ): Promise<ApiResponse<T>>;
+  /** Starts the in-process worker (when the harness was made with `worker: false`, or after stopWorker). */
+  startWorker(): Promise<void>;
+  /** Stops the in-process worker, as if its machine went away (nothing of it runs until startWorker). */
+  stopWorker(): Promise<void>;
   /** Polls `GET /actions/{id}` until the action is succeeded or failed. */
   waitForAction(caller: Caller, actionId: string, timeoutMs?: number): Promise<any>;
   stop(): Promise<void>;
@@ -74,20 +78,29 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const accounts = options.accounts ?? new AccountRegistry();
 
   const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const worker: Worker | undefined =
-    options.worker === false
-      ? undefined
-      : await createWorker({
-          connection: nativeConnection,
-          namespace: 'default',
-          taskQueue,
-          activities: {
-            ...createActivities({ sql, accounts, aws: { ec2Endpoint: proxy.url, pollIntervalMs: 100 } }),
-            ...options.activities,
-          },
-          workflowBundle: { codePath: inject('workflowBundlePath') },
-        });
-  const workerRun = worker?.run();
+  const activities = {
+    ...createActivities({ sql, accounts, temporal: client, aws: { ec2Endpoint: proxy.url, pollIntervalMs: 100 } }),
+    ...options.activities,
+  };
+  let worker: { instance: Worker; run: Promise<void> } | undefined;
+  const startWorker = async () => {
+    if (worker) return;
+    const instance = await createWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      activities,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    worker = { instance, run: instance.run() };
+  };
+  const stopWorker = async () => {
+    if (!worker) return;
+    worker.instance.shutdown();
+    await worker.run;
+    worker = undefined;
+  };
+  if (options.worker !== false) await startWorker();
 
   const app = createApp({ sql, temporal: options.apiClient ?? client, taskQueue, accounts, log });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -122,6 +135,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return { orgId: org.id, email, token };
     },
     request,
+    startWorker,
+    stopWorker,
     async waitForAction(caller, actionId, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -134,8 +149,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker?.shutdown();
-      await workerRun;
+      await stopWorker();
       await nativeConnection.close();
       await connection.close();
       await proxy.stop();

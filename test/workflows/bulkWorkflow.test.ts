@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BulkActionInput } from '../../workflows/bulkAction';
+import type { BulkActionInput } from '../../domain/bulk';
 import { bulkMembersOf, FakeActivities } from '../support/fakeActivities';
 import { startWorkflowWorker } from '../support/workflowWorker';
 
