@@ -28,19 +28,12 @@ export async function actionWorkflow(input: ActionWorkflowInput): Promise<Action
       if (status === 'running') progress.stepStarted(step);
       else progress.stepEnded({ step, status });
     },
-    row: (m, change) => ({
-      dedupeKey: `${m.actionId}:${change.execution.step}`,
+    attribution: {
       orgId: input.orgId,
-      actionId: m.actionId,
-      resourceUid: m.resource.resourceUID,
-      state: change.state,
-      changedAt: change.at,
       changedBy: input.changedBy,
       changedByType: input.reason,
       scheduleId: input.scheduleId,
-      executionState: change.execution,
-      errorMessage: change.errorMessage,
-    }),
+    },
   });
 
   const final = results.get(input.actionId)!;

@@ -7,7 +7,6 @@ import { runsDescending } from '../domain/tierOrder';
 import { batchesOf } from './batches';
 import { BulkProgress } from './bulkProgress';
 import { bulkProgressQuery } from './messages';
-import type { StateChange } from './stateChange';
 import { transitionFor } from './transitions';
 import { runInTurn, Wakeups } from './turns';
 
@@ -118,23 +117,13 @@ export async function bulkActionWorkflow(input: BulkActionInput, cursor?: BulkCu
         if (waiting === 0) progress.waitingChanged(1);
         waiting = 1;
       },
-      row: (m, change: StateChange) => ({
-        dedupeKey: `${m.actionId}:${change.execution.step}`,
+      attribution: {
         orgId: input.orgId,
-        actionId: m.actionId,
-        resourceUid: m.resource.resourceUID,
-        state: change.state,
-        changedAt: change.at,
         changedBy: input.changedBy,
         changedByType: input.reason ?? 'bulk',
         scheduleId: input.scheduleId,
-        executionState: {
-          ...change.execution,
-          bulkActionId: input.bulkId,
-          ...(phase === 'compensate' ? { compensation: true } : {}),
-        },
-        errorMessage: change.errorMessage,
-      }),
+        execution: { bulkActionId: input.bulkId, ...(phase === 'compensate' ? { compensation: true } : {}) },
+      },
     });
     if (waiting) progress.waitingChanged(-1);
     const failedCount = [...results.values()].filter((c) => c.errorMessage).length;

@@ -1,6 +1,7 @@
 import { condition, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ActionType } from '../domain/action';
+import type { ChangedByType } from '../domain/changedBy';
 import type { HistoryRow } from '../db/history';
 import { resourceFreedSignal } from './messages';
 import type { Member, StateChange, TransitionHooks } from './stateChange';
@@ -31,10 +32,36 @@ export class Wakeups {
   }
 }
 
+/** Who the actions are for and who asked: the same on every history row they write. */
+export interface Attribution {
+  orgId: string;
+  changedBy: string;
+  changedByType: ChangedByType;
+  scheduleId?: string;
+  /** Added to each row's executionState (e.g. the bulk action id). */
+  execution?: Record<string, unknown>;
+}
+
+/** The history row of a member's state change; one per action and step, so a rewrite is a no-op. */
+export function historyRow(by: Attribution, member: Member, change: StateChange): HistoryRow {
+  return {
+    dedupeKey: `${member.actionId}:${change.execution.step}`,
+    orgId: by.orgId,
+    actionId: member.actionId,
+    resourceUid: member.resource.resourceUID,
+    state: change.state,
+    changedAt: change.at,
+    changedBy: by.changedBy,
+    changedByType: by.changedByType,
+    scheduleId: by.scheduleId,
+    executionState: { ...change.execution, ...by.execution },
+    errorMessage: change.errorMessage,
+  };
+}
+
 export interface TurnOptions {
   wakeups: Wakeups;
-  /** The history row of a member's state change. */
-  row(member: Member, change: StateChange): HistoryRow;
+  attribution: Attribution;
   step?: TransitionHooks['step'];
   /** Called while members wait for earlier actions on their resources. */
   waiting?(blockedBy: string): void;
@@ -55,7 +82,8 @@ export async function runInTurn(
   const results = new Map<string, StateChange>();
   const transition = transitionFor(members[0]!.resource.resourceType);
   const hooks: TransitionHooks = {
-    record: (changes) => recordStateChanges({ rows: changes.map((c) => options.row(c.member, c.change)) }),
+    record: (changes) =>
+      recordStateChanges({ rows: changes.map((c) => historyRow(options.attribution, c.member, c.change)) }),
     step: options.step,
   };
   let remaining = members;
@@ -73,7 +101,7 @@ export async function runInTurn(
             actionId: m.actionId,
             status: change.errorMessage ? ('failed' as const) : ('succeeded' as const),
             errorMessage: change.errorMessage,
-            history: [options.row(m, change)],
+            history: [historyRow(options.attribution, m, change)],
           };
         }),
       });
