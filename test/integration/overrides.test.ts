@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually';
 import { createGroup } from '../support/inventory';
 import { startHarness, type Caller, type Harness } from '../support/harness';
 import { createSchedule, waitForRuns } from '../support/schedules';
@@ -64,7 +65,7 @@ describe('overrides', () => {
     });
 
     // Applied now.
-    for (let i = 0; i < 100 && (await historyOf(instance, 'override')).length < 2; i++) await sleep(100);
+    await eventually('the override applied', async () => (await historyOf(instance, 'override')).length === 2);
     expect(await h.ec2.state(instance)).toBe('running');
     expect((await historyOf(instance, 'override')).map((r: any) => [r.state, r.changedBy])).toEqual([
       ['pending', 'override:start'],
@@ -109,8 +110,7 @@ describe('overrides', () => {
 
     expect((await h.request('DELETE', `/overrides/${id}`, { token: alice.token })).status).toBe(202);
     await waitForOverride(alice, id, 'cancelled');
-    for (let i = 0; i < 100 && (await h.ec2.state(instance)) !== 'stopped'; i++) await sleep(100);
-    expect(await h.ec2.state(instance)).toBe('stopped');
+    await eventually('back to the schedule (stopped)', async () => (await h.ec2.state(instance)) === 'stopped');
     expect((await h.request('PATCH', `/overrides/${id}`, { token: alice.token, body: { until: later } })).status).toBe(
       409,
     );
@@ -123,7 +123,8 @@ describe('overrides', () => {
       body: { resourceUID: instance, action: 'start', until: inSeconds(4) },
     });
     const id = created.body.data.id;
-    for (let i = 0; i < 100 && (await historyOf(instance, 'override')).length < 1; i++) await sleep(100);
+    // The instance runs already: applying it is one 'skipped' row.
+    await eventually('the override applied', async () => (await historyOf(instance, 'override')).length === 1);
     await h.stopWorker();
     await sleep(6_000);
     expect((await h.request('GET', `/overrides/${id}`, { token: alice.token })).body.data.status).toBe('active');

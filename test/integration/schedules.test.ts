@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGroup } from '../support/inventory';
+import { eventually } from '../support/eventually';
+import { createGroup, waitForBulk } from '../support/inventory';
 import { startHarness, type Caller, type Harness } from '../support/harness';
 import { createSchedule, plan, waitForRuns } from '../support/schedules';
 
@@ -267,20 +268,16 @@ describe('runs, end to end through Temporal (backfilled over past DST changes)',
     const [run] = await waitForRuns(h, alice, s.id, 1);
     expect(run).toMatchObject({ cronId: 'nightly', outcome: 'started', action: 'stop' });
     let rows: any[] = [];
-    for (let i = 0; i < 100 && rows.length < 2; i++) {
-      rows = (
-        await h.request('GET', `/state-history?resource_uid=${instance}&changed_by_type=schedule`, {
-          token: alice.token,
-        })
-      ).body.data.items;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await eventually('two history rows', async () => {
+      const path = `/state-history?resource_uid=${instance}&changed_by_type=schedule`;
+      rows = (await h.request('GET', path, { token: alice.token })).body.data.items;
+      return rows.length >= 2;
+    });
     expect(rows.map((r) => [r.state, r.changedBy, r.scheduleId])).toEqual([
       ['stopping', `schedule:${s.name}:nightly`, s.id],
       ['stopped', `schedule:${s.name}:nightly`, s.id],
     ]);
     expect(await h.ec2.state(instance!)).toBe('stopped');
-    const bulk = (await h.request('GET', `/actions/bulk/${run.bulkActionId}`, { token: alice.token })).body.data;
-    expect(bulk).toMatchObject({ status: 'completed', completed: 1 });
+    expect(await waitForBulk(h, alice, run.bulkActionId)).toMatchObject({ status: 'completed', completed: 1 });
   });
 });
