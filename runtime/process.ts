@@ -29,12 +29,20 @@ export async function runMain(
   }
 }
 
-/** Ctrl-C or SIGTERM: stop cleanly once; a second signal exits at once. */
+/**
+ * Ctrl-C or SIGTERM: stop cleanly once. A terminal's Ctrl-C reaches every
+ * process of the group (npm, tsx, node), and tsx relays it too, so the same
+ * keypress arrives twice: a repeat within 3 s is that echo; a later one means
+ * "stop now" and exits at once.
+ */
 export function exitOnSignal(log: Logger, stop: () => Promise<void>): void {
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(130);
-    stopping = true;
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince > 3_000) process.exit(130);
+      return;
+    }
+    stoppingSince = Date.now();
     log.info({ signal }, 'stopping');
     stop().then(
       () => process.exit(0),
