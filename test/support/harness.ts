@@ -59,6 +59,8 @@ export interface HarnessOptions {
   apiClient?: Client;
   /** Configured cloud accounts; by default none (open mode: any AWS account id). */
   accounts?: AccountRegistry;
+  /** false: no worker in this process (a test runs worker processes of its own on `taskQueue`). */
+  worker?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -72,17 +74,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const accounts = options.accounts ?? new AccountRegistry();
 
   const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  const worker: Worker = await createWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: {
-      ...createActivities({ sql, accounts, aws: { ec2Endpoint: proxy.url, pollIntervalMs: 100 } }),
-      ...options.activities,
-    },
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-  });
-  const workerRun = worker.run();
+  const worker: Worker | undefined =
+    options.worker === false
+      ? undefined
+      : await createWorker({
+          connection: nativeConnection,
+          namespace: 'default',
+          taskQueue,
+          activities: {
+            ...createActivities({ sql, accounts, aws: { ec2Endpoint: proxy.url, pollIntervalMs: 100 } }),
+            ...options.activities,
+          },
+          workflowBundle: { codePath: inject('workflowBundlePath') },
+        });
+  const workerRun = worker?.run();
 
   const app = createApp({ sql, temporal: options.apiClient ?? client, taskQueue, accounts, log });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -129,7 +134,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker.shutdown();
+      worker?.shutdown();
       await workerRun;
       await nativeConnection.close();
       await connection.close();
