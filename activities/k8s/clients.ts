@@ -27,7 +27,11 @@ function loadConfig(accounts: AccountRegistry, clusterId: string): KubeConfig {
   if (cluster?.inCluster) {
     kc.loadFromCluster();
   } else if (cluster?.kubeconfig) {
-    kc.loadFromFile(cluster.kubeconfig);
+    try {
+      kc.loadFromFile(cluster.kubeconfig);
+    } catch (error) {
+      throw new Error(`cannot load kubeconfig ${cluster.kubeconfig}: ${(error as Error).message}`);
+    }
     if (cluster.context) {
       if (!kc.getContextObject(cluster.context)) {
         throw new Error(`context ${cluster.context} is not in ${cluster.kubeconfig}`);

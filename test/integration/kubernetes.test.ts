@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AccountRegistry } from '../../runtime/accounts';
 import { startHarness, type Caller, type Harness } from '../support/harness';
+import { createGroupOf, waitForBulk } from '../support/inventory';
 import { historyOf, k8sResource, runK8sAction } from '../support/k8sActions';
 import { KubeFixture, type ScalableKind } from '../support/kube';
 
@@ -29,6 +30,7 @@ beforeAll(async () => {
         excludeSelector: 'lamplighter.dev/keep=awake',
       },
       { id: 'locked', provider: 'kubernetes', orgs: ['*'], kubeconfig, context: 'nobody' },
+      { id: 'ca_test', provider: 'aws', orgs: ['*'] },
     ]),
   });
   alice = await h.newCaller('alice@example.com');
@@ -289,5 +291,109 @@ describe('cluster credentials', () => {
     );
     expect(phaseStarts).toHaveLength(1);
     expect(attempts.every((a) => a === 1)).toBe(true);
+  });
+});
+
+describe('bulk actions and dry runs', () => {
+  async function bulk(body: Record<string, unknown>) {
+    const res = await h.request('POST', '/actions/bulk', { token: alice.token, body });
+    expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    return res.body.data;
+  }
+
+  async function memberActions(bulkId: string) {
+    return h.sql<{ id: string; resourceUid: string; status: string; startedAt: Date; completedAt: Date }[]>`
+      SELECT id, resource_uid AS "resourceUid", status, started_at AS "startedAt", completed_at AS "completedAt"
+      FROM actions WHERE bulk_action_id = ${bulkId}`;
+  }
+
+  it('runs a group mixing an EC2 instance and a namespace in different tiers, in tier order', async () => {
+    const [vm] = await h.ec2.runInstances();
+    const ns = await kube.namespace('bulk');
+    await kube.deployment(ns, 'web', 2);
+    await kube.statefulSet(ns, 'db', 1);
+    await kube.cronJob(ns, 'report');
+    const ec2 = {
+      resourceUID: vm!,
+      provider: 'aws',
+      resourceType: 'aws-ec2',
+      cloudAccountID: 'ca_test',
+      region: 'us-east-1',
+    };
+    // Tier 0: the database VM; tier 1: the apps' namespace (stopped first, started last).
+    const { groupId, resourceIds } = await createGroupOf(h, alice, [[ec2], [k8sResource(ns, 'dev')]]);
+
+    const plan = await bulk({ type: 'stop', groupID: groupId, dryRun: true });
+    expect(plan).toMatchObject({ wouldChange: 2, total: 2 });
+    expect(plan.tiers.map((t: any) => t.tier)).toEqual([1, 0]);
+    expect(plan.tiers[0].resources).toEqual([
+      {
+        resourceID: resourceIds.get(ns),
+        resourceUID: ns,
+        resourceType: 'k8s-namespace',
+        order: 0,
+        currentState: 'running',
+        change: 'stop',
+        reason: 'would stop 1 cronjob, 1 deployment, 1 statefulset',
+      },
+    ]);
+    expect(plan.tiers[1].resources[0]).toMatchObject({ resourceUID: vm, change: 'stop' });
+    expect(await kube.replicas('deployment', ns, 'web')).toBe(2);
+
+    const stop = await bulk({ type: 'stop', groupID: groupId });
+    expect(await waitForBulk(h, alice, stop.bulkActionID)).toMatchObject({ status: 'completed', completed: 2 });
+    expect(await h.ec2.state(vm!)).toBe('stopped');
+    expect(await kube.replicas('deployment', ns, 'web')).toBe(0);
+    expect(await kube.replicas('statefulset', ns, 'db')).toBe(0);
+    const stops = await memberActions(stop.bulkActionID);
+    const nsStop = stops.find((a) => a.resourceUid === ns)!;
+    const vmStop = stops.find((a) => a.resourceUid === vm)!;
+    expect(vmStop.startedAt.getTime()).toBeGreaterThanOrEqual(nsStop.completedAt.getTime());
+    const rows = await historyOf(h, alice, { id: nsStop.id, resourceUID: ns });
+    expect(rows.map((r) => r.executionState.step)).toEqual([
+      'suspend-cronjobs',
+      'scale-down-deployments',
+      'scale-down-statefulsets',
+    ]);
+    for (const row of rows) {
+      expect(row.changedBy).toBe(`bulk:alice@example.com:${stop.bulkActionID}`);
+      expect(row.executionState.bulkActionId).toBe(stop.bulkActionID);
+    }
+
+    const wake = await bulk({ type: 'start', groupID: groupId, dryRun: true });
+    expect(wake.tiers[1].resources[0]).toMatchObject({
+      resourceUID: ns,
+      currentState: 'stopped',
+      change: 'start',
+      reason: 'would start 1 statefulset, 1 deployment, 1 cronjob',
+    });
+
+    const start = await bulk({ type: 'start', groupID: groupId });
+    expect(await waitForBulk(h, alice, start.bulkActionID)).toMatchObject({ status: 'completed', completed: 2 });
+    expect(await h.ec2.state(vm!)).toBe('running');
+    expect(await kube.replicas('deployment', ns, 'web')).toBe(2);
+    expect(await kube.replicas('statefulset', ns, 'db')).toBe(1);
+    expect(await kube.suspended(ns, 'report')).toBe(false);
+    const starts = await memberActions(start.bulkActionID);
+    const nsStart = starts.find((a) => a.resourceUid === ns)!;
+    const vmStart = starts.find((a) => a.resourceUid === vm)!;
+    expect(nsStart.startedAt.getTime()).toBeGreaterThanOrEqual(vmStart.completedAt.getTime());
+  });
+
+  it('a dry run says what it cannot know: a missing namespace, denied credentials', async () => {
+    const ns = await kube.namespace('plan');
+    const { groupId } = await createGroupOf(h, alice, [
+      [k8sResource('no-such-namespace', 'dev'), k8sResource(ns, 'locked')],
+    ]);
+    const plan = await bulk({ type: 'stop', groupID: groupId, dryRun: true });
+    expect(plan.wouldChange).toBe(0);
+    const [missing, denied] = plan.tiers[0].resources.sort((a: any, b: any) => a.order - b.order);
+    expect(missing).toMatchObject({
+      currentState: null,
+      change: 'impossible',
+      reason: 'NotFound: namespaces "no-such-namespace" not found',
+    });
+    expect(denied).toMatchObject({ currentState: null, change: 'unknown' });
+    expect(denied.reason).toMatch(/^Forbidden: .*User "nobody" cannot get resource "namespaces"/);
   });
 });
