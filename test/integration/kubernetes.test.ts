@@ -292,6 +292,19 @@ describe('cluster credentials', () => {
     expect(phaseStarts).toHaveLength(1);
     expect(attempts.every((a) => a === 1)).toBe(true);
   });
+
+  it('the ClusterRole bound in one namespace only (a RoleBinding) is enough there, and only there', async () => {
+    const granted = await kube.namespace('granted');
+    const other = await kube.namespace('other');
+    for (const ns of [granted, other]) await kube.deployment(ns, 'web', 2);
+    await kube.bindInNamespace(granted, 'lamplighter', 'nobody');
+
+    expect((await act('stop', granted, 'locked')).status).toBe('succeeded');
+    expect(await kube.replicas('deployment', granted, 'web')).toBe(0);
+    const denied = await act('stop', other, 'locked');
+    expect(denied.errorMessage).toMatch(/^Forbidden: /);
+    expect(await kube.replicas('deployment', other, 'web')).toBe(2);
+  });
 });
 
 describe('bulk actions and dry runs', () => {

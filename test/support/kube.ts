@@ -6,6 +6,7 @@ import {
   KubeConfig,
   KubernetesObjectApi,
   loadAllYaml,
+  RbacAuthorizationV1Api,
   type V1ObjectMeta,
 } from '@kubernetes/client-node';
 
@@ -30,6 +31,7 @@ export class KubeFixture {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly batch: BatchV1Api;
+  readonly rbac: RbacAuthorizationV1Api;
   private readonly objects: KubernetesObjectApi;
 
   constructor(readonly kubeconfig: string) {
@@ -39,12 +41,25 @@ export class KubeFixture {
     this.core = kc.makeApiClient(CoreV1Api);
     this.apps = kc.makeApiClient(AppsV1Api);
     this.batch = kc.makeApiClient(BatchV1Api);
+    this.rbac = kc.makeApiClient(RbacAuthorizationV1Api);
     this.objects = KubernetesObjectApi.makeApiClient(kc);
   }
 
   /** Creates every object of a YAML file (e.g. the shipped RBAC manifest). */
   async apply(file: string): Promise<void> {
     for (const spec of loadAllYaml(readFileSync(file, 'utf8'))) await this.objects.create(spec);
+  }
+
+  /** Grants a user a ClusterRole in one namespace only (a RoleBinding). */
+  async bindInNamespace(namespace: string, clusterRole: string, user: string): Promise<void> {
+    await this.rbac.createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: { name: `${clusterRole}-${user}` },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterRole },
+        subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: user }],
+      },
+    });
   }
 
   /** A namespace of its own for one test (deleted namespaces never go away here). */
