@@ -56,6 +56,15 @@ export interface PhaseOutcome {
   conflictsRetried: number;
 }
 
+export const emptyPhaseOutcome = (): PhaseOutcome => ({
+  changed: 0,
+  unchanged: 0,
+  excluded: 0,
+  failed: [],
+  drift: [],
+  conflictsRetried: 0,
+});
+
 const leave = (as: 'unchanged' | 'excluded'): Decision => ({ action: 'leave', as });
 
 /** The API server defaults replicas to 1 when a spec leaves it out. */

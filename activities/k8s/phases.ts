@@ -1,5 +1,11 @@
 import { Context } from '@temporalio/activity';
-import { decide, type Direction, type PhaseOutcome, type WorkloadKind } from '../../domain/k8sWorkloads';
+import {
+  decide,
+  emptyPhaseOutcome,
+  type Direction,
+  type PhaseOutcome,
+  type WorkloadKind,
+} from '../../domain/k8sWorkloads';
 import { toFailure } from '../providerFailure';
 import {
   clusterCall,
@@ -31,15 +37,6 @@ export interface PhaseDeps extends ClusterDeps {
 
 /** Attempts per workload when the API server keeps answering 409 Conflict. */
 const conflictAttempts = 5;
-
-const emptyOutcome = (): PhaseOutcome => ({
-  changed: 0,
-  unchanged: 0,
-  excluded: 0,
-  failed: [],
-  drift: [],
-  conflictsRetried: 0,
-});
 
 /**
  * Turns each workload of one kind down or up: read first, act only if the
@@ -123,7 +120,7 @@ export function createPhaseActivities(deps: PhaseDeps) {
     const api = workloadApis[kind];
     const { call, clients } = clusterCall(deps, input);
     const workloads = await readWorkloads(call, clients, api, input);
-    const outcome = emptyOutcome();
+    const outcome = emptyPhaseOutcome();
     for (const [done, read] of workloads.entries()) {
       // Between workloads: a lost worker is noticed within the heartbeat
       // timeout, and the retry skips what this attempt already did.

@@ -14,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActionWorkflowInput } from '../../domain/action';
+import { emptyPhaseOutcome } from '../../domain/k8sWorkloads';
 import { workflowsPath } from '../../worker/createWorker';
 import { bulkMembersOf, FakeActivities, permanent, retryable } from '../support/fakeActivities';
 import { freePort } from '../support/freePort';
@@ -62,7 +63,7 @@ const bulkInput = (name: string, type: 'start' | 'stop', failurePolicy: string) 
   changedBy: `bulk:replay@example.com:replay-bulk-${name}`,
 });
 const i = (n: number) => `i-${String(n).padStart(17, '0')}`;
-const k8sPhase = { changed: 2, unchanged: 1, excluded: 0, failed: [], drift: [], conflictsRetried: 0 };
+const k8sPhase = { ...emptyPhaseOutcome(), changed: 2, unchanged: 1 };
 
 const scenarios: Scenario[] = [
   { name: 'action-stop', workflow: 'actionWorkflow', args: [actionInput('stop', 'stop')], arrange: () => {} },

@@ -7,7 +7,7 @@ import type { InstanceOutcome } from '../../activities/ec2/instances';
 import type { WorkloadsInput } from '../../activities/k8s/cluster';
 import type { BulkStatus } from '../../domain/bulk';
 import type { PhaseActivity } from '../../domain/k8sPhases';
-import type { PhaseOutcome } from '../../domain/k8sWorkloads';
+import { emptyPhaseOutcome, type PhaseOutcome } from '../../domain/k8sWorkloads';
 
 /**
  * Activities for workflow tests: a provider that behaves as scripted and a

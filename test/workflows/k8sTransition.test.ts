@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionWorkflowInput } from '../../domain/action';
-import type { PhaseOutcome } from '../../domain/k8sWorkloads';
+import { emptyPhaseOutcome, type PhaseOutcome } from '../../domain/k8sWorkloads';
 import { FakeActivities, permanent, retryable } from '../support/fakeActivities';
-import { startWorkflowWorker } from '../support/workflowWorker';
+import { runActionWorkflow } from '../support/workflowWorker';
 
 /** The Kubernetes transition's phases inside the action workflow, on a real Temporal server, with scripted activities. */
-
-let stopWorker: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await stopWorker?.();
-  stopWorker = undefined;
-});
 
 function input(type: 'start' | 'stop', resourceType = 'k8s-namespace', resourceUID = 'staging'): ActionWorkflowInput {
   return {
@@ -30,26 +24,9 @@ function input(type: 'start' | 'stop', resourceType = 'k8s-namespace', resourceU
   };
 }
 
-async function run(fake: FakeActivities, wfInput: ActionWorkflowInput) {
-  const worker = await startWorkflowWorker(fake.activities());
-  stopWorker = worker.stop;
-  const handle = await worker.client.workflow.start('actionWorkflow', {
-    workflowId: wfInput.actionId,
-    taskQueue: worker.taskQueue,
-    args: [wfInput],
-  });
-  return handle.result();
-}
+const run = (fake: FakeActivities, wfInput: ActionWorkflowInput) => runActionWorkflow(fake.activities(), wfInput);
 
-const outcome = (over: Partial<PhaseOutcome> = {}): PhaseOutcome => ({
-  changed: 0,
-  unchanged: 0,
-  excluded: 0,
-  failed: [],
-  drift: [],
-  conflictsRetried: 0,
-  ...over,
-});
+const outcome = (over: Partial<PhaseOutcome> = {}): PhaseOutcome => ({ ...emptyPhaseOutcome(), ...over });
 
 const providerCalls = (fake: FakeActivities) =>
   fake.calls.filter((c) => !['claimResourceTurns', 'recordStateChanges', 'finishActions'].includes(c));
