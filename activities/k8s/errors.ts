@@ -2,7 +2,7 @@ import { ApiException } from '@kubernetes/client-node';
 import type { ProviderFailure } from '../providerFailure';
 
 /** Where Lamplighter's ClusterRole is and how to grant it: every Forbidden says so. */
-export const rbacHint = 'grant the ClusterRole in deploy/kubernetes/rbac.yaml (README, "Kubernetes")';
+const rbacHint = 'grant the ClusterRole in deploy/kubernetes/rbac.yaml (README, "Kubernetes")';
 
 interface Status {
   reason?: string;

@@ -33,6 +33,7 @@ export function createKubernetesObserver(deps: ClusterDeps) {
     const { namespace, name } = parseWorkloadUID(resource.resourceUID);
     const { cloudAccountID, region } = resource;
     const input = { cloudAccountID, region, namespace, names: name ? [name] : undefined };
+    const direction = type === 'stop' ? 'down' : 'up';
     const wouldChange: string[] = [];
     let excluded = 0;
     let invalid = 0;
@@ -44,7 +45,6 @@ export function createKubernetesObserver(deps: ClusterDeps) {
         let changes = 0;
         for (const read of await readWorkloads(call, clients, api, input)) {
           turnedDown ||= isTurnedDown(read.workload);
-          const direction = type === 'stop' ? 'down' : 'up';
           const decision = decide(direction, phase.kind, read.workload, isExcluded(read, read.workload));
           if (decision.action === 'patch') changes++;
           else if (decision.action === 'fail') invalid++;
