@@ -4,6 +4,9 @@ import { journalCalls, journaledCalls } from '../db/providerCalls';
 import type { AccountRegistry } from '../runtime/accounts';
 import { createEc2Clients } from './ec2/clients';
 import { createInstanceActivities } from './ec2/instances';
+import { createKubeClients } from './k8s/clients';
+import { createKubernetesObserver } from './k8s/observe';
+import { createPhaseActivities } from './k8s/phases';
 import { createOverrideActivities } from './overrides';
 import { createPlanActivities } from './plan';
 import { createProjectionActivities } from './projection';
@@ -20,19 +23,26 @@ export interface ActivityDeps {
 
 /** Every activity the worker registers, built from injected dependencies. */
 export function createActivities(deps: ActivityDeps) {
+  const limiter = createRateLimiter(deps.sql, deps.accounts);
   const instances = createInstanceActivities({
     ec2For: createEc2Clients({ accounts: deps.accounts, defaultEndpoint: deps.aws.ec2Endpoint }),
-    limiter: createRateLimiter(deps.sql, deps.accounts),
+    limiter,
     journal: {
       record: (step, entries) => journalCalls(deps.sql, step, entries),
       lookup: (step, actionIds) => journaledCalls(deps.sql, step, actionIds),
     },
     pollIntervalMs: deps.aws.pollIntervalMs,
   });
+  const cluster = { kubeFor: createKubeClients(deps.accounts), limiter };
   return {
     ...instances,
+    ...createPhaseActivities(cluster),
     ...createProjectionActivities(deps.sql),
-    ...createPlanActivities({ sql: deps.sql, observeInstances: instances.observeInstances }),
+    ...createPlanActivities({
+      sql: deps.sql,
+      observeInstances: instances.observeInstances,
+      observeKubernetes: createKubernetesObserver(cluster),
+    }),
     ...createScheduledRunActivities({ sql: deps.sql }),
     ...createOverrideActivities({ sql: deps.sql, temporal: deps.temporal }),
   };

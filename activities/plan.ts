@@ -5,18 +5,21 @@ import type { BulkPlan } from '../domain/bulk';
 import { runsDescending } from '../domain/tierOrder';
 import { decide } from '../domain/ec2InstanceStates';
 import type { ObservedInstance } from './ec2/instances';
+import type { KubernetesResource, ObservedPlan } from './k8s/observe';
 
 type PlannedResource = BulkPlan['tiers'][number]['resources'][number];
 
 const decisionChange = { act: undefined, done: 'none', settle: 'wait', impossible: 'impossible' } as const;
 
+const baseOf = (member: MemberWithResource) => ({
+  resourceID: member.resourceID,
+  resourceUID: member.resource.resourceUID,
+  resourceType: member.resource.resourceType,
+  order: member.order,
+});
+
 function planEc2(type: ActionType, member: MemberWithResource, observed: ObservedInstance | null): PlannedResource {
-  const base = {
-    resourceID: member.resourceID,
-    resourceUID: member.resource.resourceUID,
-    resourceType: member.resource.resourceType,
-    order: member.order,
-  };
+  const base = baseOf(member);
   if (!observed) return { ...base, currentState: null, change: 'impossible', reason: 'instance not found' };
   const decision = decide(type, observed.state);
   const change = decisionChange[decision] ?? type;
@@ -39,6 +42,7 @@ export function createPlanActivities(deps: {
     region: string;
     instanceIds: string[];
   }) => Promise<Record<string, ObservedInstance | null>>;
+  observeKubernetes: (type: ActionType, resource: KubernetesResource) => Promise<ObservedPlan>;
 }) {
   return {
     async planBulkAction(input: { orgId: string; groupId: string; type: ActionType }): Promise<BulkPlan> {
@@ -46,12 +50,17 @@ export function createPlanActivities(deps: {
       if (!group) throw new Error(`group ${input.groupId} not found`);
       const members = await groupMembers(deps.sql, input.groupId);
 
+      const planned = new Map<string, PlannedResource>();
       const byLocation = new Map<string, MemberWithResource[]>();
       for (const m of members) {
+        if (m.resource.provider === 'kubernetes') {
+          const observed = await deps.observeKubernetes(input.type, m.resource);
+          planned.set(m.resourceID, { ...baseOf(m), ...observed });
+          continue;
+        }
         const key = `${m.resource.cloudAccountID}\n${m.resource.region}`;
         byLocation.set(key, [...(byLocation.get(key) ?? []), m]);
       }
-      const planned = new Map<string, PlannedResource>();
       for (const located of byLocation.values()) {
         const { cloudAccountID, region } = located[0]!.resource;
         const states = await deps.observeInstances({

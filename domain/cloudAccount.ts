@@ -46,6 +46,8 @@ export const KubernetesCluster = z
     context: z.string().min(1).optional(),
     /** Use the service account of the pod the worker runs in. */
     inCluster: z.boolean().optional(),
+    /** A label selector (e.g. `lamplighter.dev/keep=true,tier in (db)`): matching workloads are never turned down. */
+    excludeSelector: z.string().min(1).max(1_000).optional(),
   })
   .refine((c) => Boolean(c.kubeconfig) !== Boolean(c.inCluster), {
     message: 'set either kubeconfig or inCluster: true',

@@ -14,11 +14,16 @@ import { ConfigError } from './config';
 /** Provider calls per second per account and region when the account sets no limit. */
 export const defaultRateLimit: RateLimit = { perSecond: 10, burst: 20 };
 
+/** Providers usable without an accounts file, with their default credentials. */
+const openModeProviders: readonly string[] = ['aws', 'kubernetes'];
+
 /**
  * The cloud accounts and clusters Lamplighter may act on. With an accounts
  * file, only listed accounts exist, each for the organisations it names.
  * Without one (a single team trying it out), any AWS account id is accepted
- * and uses the default credentials.
+ * and uses the default credentials, and any cluster id uses the default
+ * kubeconfig (KUBECONFIG or ~/.kube/config): its context of that name if
+ * there is one, else its current context.
  */
 export class AccountRegistry {
   private readonly byId: Map<string, CloudAccount> | undefined;
@@ -45,7 +50,7 @@ export class AccountRegistry {
 
   /** Whether the organisation may act on this account with this provider. */
   allows(orgName: string, provider: Provider | string, id: string): boolean {
-    if (!this.byId) return provider === 'aws';
+    if (!this.byId) return openModeProviders.includes(provider);
     const account = this.byId.get(id);
     return Boolean(
       account && account.provider === provider && (account.orgs.includes('*') || account.orgs.includes(orgName)),
@@ -60,6 +65,11 @@ export class AccountRegistry {
   aws(id: string): AwsAccount | undefined {
     const account = this.byId?.get(id);
     return account?.provider === 'aws' ? account : undefined;
+  }
+
+  /** No accounts file: every account id uses the default credentials. */
+  get open(): boolean {
+    return !this.byId;
   }
 
   kubernetes(id: string): KubernetesCluster | undefined {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the real servers the tests run against are installed: PostgreSQL
-# (Debian), moto's EC2 server (PyPI) and the Temporal CLI (built with Go).
+# (Debian), moto's EC2 server (PyPI), the Temporal CLI (built with Go), and
+# kube-apiserver (built with Go) with etcd (Debian).
 # Installs only what is missing, so it costs a second when all is there.
 # Runs before `npm test` (npm's pretest hook).
 set -euo pipefail
@@ -29,3 +30,4 @@ if ! command -v moto_server >/dev/null; then
 fi
 
 "$root/temporal-dev.sh" cli >/dev/null
+"$root/kube-dev.sh" build

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import type { ProviderFailure } from '../providerFailure';
 
 /** Provider errors that succeed if tried again later. */
 const retryableCodes = new Set([
@@ -36,10 +36,7 @@ const callLevelCodes = new Set([
   'OptInRequired',
 ]);
 
-export interface ProviderError {
-  code: string;
-  message: string;
-  retryable: boolean;
+export interface ProviderError extends ProviderFailure {
   callLevel: boolean;
 }
 
@@ -68,13 +65,4 @@ export function classifyEc2Error(error: unknown): ProviderError {
     retryable: serverSide || retryableCodes.has(code),
     callLevel: serverSide || callLevelCodes.has(code),
   };
-}
-
-/** The error as Temporal sees it: the provider's code as the failure type. */
-export function toFailure(error: ProviderError): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: error.code,
-    message: `${error.code}: ${error.message}`,
-    nonRetryable: !error.retryable,
-  });
 }

@@ -9,7 +9,8 @@ import { Context } from '@temporalio/activity';
 import type { ActionType } from '../../domain/action';
 import type { RateLimiter } from '../rateLimiter';
 import type { Ec2ClientFor, Ec2Location } from './clients';
-import { classifyEc2Error, toFailure, type ProviderError } from './errors';
+import { toFailure } from '../providerFailure';
+import { classifyEc2Error, type ProviderError } from './errors';
 import { decide, hasFailedToReach, type TargetState } from '../../domain/ec2InstanceStates';
 
 export interface InstancesInput extends Ec2Location {
@@ -62,7 +63,7 @@ function notFound(instanceId: string): OutcomeError {
 function throwIfSingleFailed(outcomes: InstanceOutcome[]): InstanceOutcome[] {
   const [only] = outcomes;
   if (outcomes.length === 1 && only?.status === 'failed') {
-    throw toFailure({ ...only.error, callLevel: false });
+    throw toFailure(only.error);
   }
   return outcomes;
 }

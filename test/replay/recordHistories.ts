@@ -7,12 +7,14 @@
  *
  * Record new histories when adding a workflow path; never re-record old ones
  * to make a failing replay pass: that failure is the point of the test.
+ * Scenarios whose history file exists are skipped, so only new ones are recorded.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActionWorkflowInput } from '../../domain/action';
+import { emptyPhaseOutcome } from '../../domain/k8sWorkloads';
 import { workflowsPath } from '../../worker/createWorker';
 import { bulkMembersOf, FakeActivities, permanent, retryable } from '../support/fakeActivities';
 import { freePort } from '../support/freePort';
@@ -34,6 +36,17 @@ const actionInput = (name: string, type: 'start' | 'stop'): ActionWorkflowInput 
   reason: 'manual',
 });
 
+const k8sActionInput = (name: string, type: 'start' | 'stop'): ActionWorkflowInput => ({
+  ...actionInput(name, type),
+  resource: {
+    resourceUID: 'staging',
+    provider: 'kubernetes',
+    resourceType: 'k8s-namespace',
+    cloudAccountID: 'dev',
+    region: 'cluster',
+  },
+});
+
 interface Scenario {
   name: string;
   workflow: string;
@@ -50,6 +63,7 @@ const bulkInput = (name: string, type: 'start' | 'stop', failurePolicy: string) 
   changedBy: `bulk:replay@example.com:replay-bulk-${name}`,
 });
 const i = (n: number) => `i-${String(n).padStart(17, '0')}`;
+const k8sPhase = { ...emptyPhaseOutcome(), changed: 2, unchanged: 1 };
 
 const scenarios: Scenario[] = [
   { name: 'action-stop', workflow: 'actionWorkflow', args: [actionInput('stop', 'stop')], arrange: () => {} },
@@ -101,6 +115,43 @@ const scenarios: Scenario[] = [
       f.bulkMembers.forward = bulkMembersOf([[i(1), i(2)], [i(3), i(4)], [i(5)]]);
     },
   },
+  {
+    name: 'k8s-namespace-stop',
+    workflow: 'actionWorkflow',
+    args: [k8sActionInput('k8s-stop', 'stop')],
+    arrange: () => {},
+  },
+  {
+    name: 'k8s-namespace-start-workload-failed',
+    workflow: 'actionWorkflow',
+    args: [k8sActionInput('k8s-start-failed', 'start')],
+    arrange: (f) => {
+      f.k8sPhases.restoreDeployments = { ...k8sPhase, failed: [{ name: 'web', message: 'Invalid: bad' }] };
+      f.k8sPhases.restoreStatefulSets = { ...k8sPhase, drift: [{ name: 'db', found: 1, restoredTo: 3 }] };
+      f.failures.resumeCronJobs = [retryable('TooManyRequests', 'slow down')];
+    },
+  },
+  {
+    name: 'k8s-namespace-stop-forbidden',
+    workflow: 'actionWorkflow',
+    args: [k8sActionInput('k8s-stop-forbidden', 'stop')],
+    arrange: (f) => {
+      f.failures.suspendCronJobs = [permanent('Forbidden', 'cronjobs.batch is forbidden')];
+    },
+  },
+  {
+    name: 'bulk-stop-ec2-and-namespace',
+    workflow: 'bulkActionWorkflow',
+    args: [bulkInput('stop-ec2-and-namespace', 'stop', 'halt')],
+    arrange: (f) => {
+      const [vm, app] = [...bulkMembersOf([[i(1)], [i(2)]]).values()].flat();
+      const namespace = { ...app!, actionId: 'act_staging', resource: k8sActionInput('bulk', 'stop').resource };
+      f.bulkMembers.forward = new Map([
+        [0, [vm!]],
+        [1, [namespace]],
+      ]);
+    },
+  },
 ];
 
 quietSdkLogs();
@@ -110,6 +161,10 @@ try {
   const client = new Client({ connection });
   const workerConnection = await NativeConnection.connect({ address: temporal.url });
   for (const scenario of scenarios) {
+    if (existsSync(new URL(`./histories/${scenario.name}.json`, import.meta.url))) {
+      console.log(`kept ${scenario.name} (already recorded)`);
+      continue;
+    }
     const fake = new FakeActivities();
     scenario.arrange(fake);
     const taskQueue = `record-${scenario.name}`;

@@ -1,13 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../db/migrate';
 import { connectDatabase } from '../../runtime/database';
 import { workflowsPath } from '../../worker/createWorker';
-import { freePort } from '../support/freePort';
-import { startMoto, startPostgres, startTemporal, type Service } from '../support/services';
+import { freePort, freePortPair } from '../support/freePort';
+import { KubeFixture } from '../support/kube';
+import { startKubeApiserver, startMoto, startPostgres, startTemporal, type Service } from '../support/services';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,13 +17,17 @@ declare module 'vitest' {
     databaseUrl: string;
     motoUrl: string;
     workflowBundlePath: string;
+    /** Kubeconfig of the test cluster: contexts admin, lamplighter (granted deploy/kubernetes/rbac.yaml), nobody. */
+    kubeconfig: string;
   }
 }
+
+const rbacManifest = fileURLToPath(new URL('../../deploy/kubernetes/rbac.yaml', import.meta.url));
 
 /**
  * Starts the real servers every test file shares (each file brings its own
  * worker on its own task queue and its own organisations), applies the
- * migrations, and bundles the workflow code once.
+ * migrations and Lamplighter's RBAC manifest, and bundles the workflow code once.
  */
 export default async function setup(project: TestProject) {
   const started: Service[] = [];
@@ -32,12 +38,17 @@ export default async function setup(project: TestProject) {
   };
   try {
     const track = (service: Service) => (started.push(service), service);
-    const [temporal, postgres, moto, bundle] = await Promise.all([
+    const [temporal, postgres, moto, kube, bundle] = await Promise.all([
       freePort().then(startTemporal).then(track),
       freePort().then(startPostgres).then(track),
       freePort().then(startMoto).then(track),
+      Promise.all([freePort(), freePortPair()])
+        .then(([api, etcd]) => startKubeApiserver(api, etcd))
+        .then(track),
       bundleWorkflowCode({ workflowsPath }),
     ]);
+    // The tests act as user `lamplighter` with exactly the RBAC the README documents.
+    await new KubeFixture(kube.url).apply(rbacManifest);
     const sql = connectDatabase(postgres.url, { max: 1 });
     await migrate(sql);
     await sql.end();
@@ -47,6 +58,7 @@ export default async function setup(project: TestProject) {
     project.provide('databaseUrl', postgres.url);
     project.provide('motoUrl', moto.url);
     project.provide('workflowBundlePath', workflowBundlePath);
+    project.provide('kubeconfig', kube.url);
   } catch (error) {
     await stopAll();
     throw error;

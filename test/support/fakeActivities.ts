@@ -4,7 +4,10 @@ import type { ActionResult } from '../../db/actions';
 import type { BulkMember } from '../../db/bulkActions';
 import type { HistoryRow } from '../../db/history';
 import type { InstanceOutcome } from '../../activities/ec2/instances';
+import type { WorkloadsInput } from '../../activities/k8s/cluster';
 import type { BulkStatus } from '../../domain/bulk';
+import type { PhaseActivity } from '../../domain/k8sPhases';
+import { emptyPhaseOutcome, type PhaseOutcome } from '../../domain/k8sWorkloads';
 
 /**
  * Activities for workflow tests: a provider that behaves as scripted and a
@@ -25,6 +28,10 @@ export class FakeActivities {
   readonly brokenInstances = new Set<string>();
   /** Errors thrown by the next calls of an activity, in order. */
   readonly failures: Partial<Record<keyof Activities, Error[]>> = {};
+  /** Outcomes of Kubernetes phases, by activity; a phase not listed changes one workload. */
+  readonly k8sPhases: Partial<Record<PhaseActivity, PhaseOutcome>> = {};
+  /** What each Kubernetes phase was asked to act on, in call order. */
+  readonly k8sInputs: WorkloadsInput[] = [];
   /** Members of the bulk action under test, by phase and tier. */
   bulkMembers: { forward: Map<number, BulkMember[]>; compensate: Map<number, BulkMember[]> } = {
     forward: new Map(),
@@ -65,7 +72,20 @@ export class FakeActivities {
         });
       };
     const results = (phase: 'forward' | 'compensate') => [...this.bulkMembers[phase].values()].flat();
+    const k8sPhase = (name: PhaseActivity) => async (input: WorkloadsInput) => {
+      this.fail(name);
+      this.k8sInputs.push(input);
+      return (
+        this.k8sPhases[name] ?? { changed: 1, unchanged: 0, excluded: 0, failed: [], drift: [], conflictsRetried: 0 }
+      );
+    };
     return {
+      suspendCronJobs: k8sPhase('suspendCronJobs'),
+      scaleDownDeployments: k8sPhase('scaleDownDeployments'),
+      scaleDownStatefulSets: k8sPhase('scaleDownStatefulSets'),
+      restoreStatefulSets: k8sPhase('restoreStatefulSets'),
+      restoreDeployments: k8sPhase('restoreDeployments'),
+      resumeCronJobs: k8sPhase('resumeCronJobs'),
       claimResourceTurns: async ({ actionIds }) => {
         this.calls.push('claimResourceTurns');
         if (this.claimsRefused > 0) {

@@ -8,23 +8,38 @@ export async function createGroup(
   tiers: string[][],
   name = `group-${Math.random().toString(36).slice(2)}`,
 ): Promise<{ groupId: string; resourceIds: Map<string, string> }> {
+  const ec2 = (instanceId: string) => ({
+    resourceUID: instanceId,
+    provider: 'aws',
+    resourceType: 'aws-ec2',
+    cloudAccountID: 'ca_test',
+    region: 'us-east-1',
+  });
+  return createGroupOf(
+    h,
+    caller,
+    tiers.map((ids) => ids.map(ec2)),
+    name,
+  );
+}
+
+/** Registers resources of any provider (`tiers[t]`: the resource bodies of tier t) and puts them in a group. */
+export async function createGroupOf(
+  h: Harness,
+  caller: Caller,
+  tiers: { resourceUID: string; [field: string]: unknown }[][],
+  name = `group-${Math.random().toString(36).slice(2)}`,
+): Promise<{ groupId: string; resourceIds: Map<string, string> }> {
   const resourceIds = new Map<string, string>();
   const members = [];
-  for (const [tier, instanceIds] of tiers.entries()) {
-    for (const [order, instanceId] of instanceIds.entries()) {
+  for (const [tier, resources] of tiers.entries()) {
+    for (const [order, resource] of resources.entries()) {
       const res = await h.request('POST', '/resources', {
         token: caller.token,
-        body: {
-          resourceUID: instanceId,
-          provider: 'aws',
-          resourceType: 'aws-ec2',
-          cloudAccountID: 'ca_test',
-          region: 'us-east-1',
-          name: `tier${tier}-${order}`,
-        },
+        body: { ...resource, name: `tier${tier}-${order}` },
       });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
-      resourceIds.set(instanceId, res.body.data.id);
+      resourceIds.set(resource.resourceUID, res.body.data.id);
       members.push({ resourceID: res.body.data.id, tier, order });
     }
   }

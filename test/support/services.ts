@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Real servers for tests and benchmarks, on loopback: the Temporal dev server,
- * a PostgreSQL cluster from Debian's package, and moto's EC2 server
- * (scripts/moto.ts, which `npm start -- --moto` uses too).
+ * a PostgreSQL cluster from Debian's package, moto's EC2 server
+ * (scripts/moto.ts, which `npm start -- --moto` uses too), and a
+ * kube-apiserver with etcd (kube-dev.sh).
  */
 
 export { startMoto } from '../../scripts/moto';
@@ -78,6 +79,24 @@ export async function startPostgres(port: number): Promise<Service> {
     async stop() {
       as(path.join(bin, 'pg_ctl'), ['-D', dir, '-m', 'immediate', 'stop']);
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A real kube-apiserver and etcd with an empty cluster, via kube-dev.sh. Its
+ * `url` is the kubeconfig path (contexts admin, lamplighter, nobody).
+ */
+export async function startKubeApiserver(apiPort: number, etcdPort: number): Promise<Service> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lamplighter-kube-'));
+  const env = { ...process.env, KUBE_DATA_DIR: dataDir, KUBE_API_PORT: String(apiPort), ETCD_PORT: String(etcdPort) };
+  const script = path.join(root, 'kube-dev.sh');
+  const kubeconfig = run(script, ['start'], env).trim();
+  return {
+    url: kubeconfig,
+    async stop() {
+      run(script, ['stop'], env);
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEc2Error, toFailure } from '../../activities/ec2/errors';
+import { classifyEc2Error } from '../../activities/ec2/errors';
+import { toFailure } from '../../activities/providerFailure';
 
 const awsError = (code: string, status: number, message = 'msg') =>
   Object.assign(new Error(message), { name: code, Code: code, $metadata: { httpStatusCode: status } });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionWorkflowInput } from '../../domain/action';
 import { FakeActivities, permanent, retryable } from '../support/fakeActivities';
-import { startWorkflowWorker } from '../support/workflowWorker';
+import { runActionWorkflow, startWorkflowWorker } from '../support/workflowWorker';
 
 /** The action workflow's state machine against a real Temporal server, with scripted activities. */
 
@@ -30,14 +30,7 @@ function input(type: 'start' | 'stop'): ActionWorkflowInput {
 }
 
 async function run(fake: FakeActivities, wfInput: ActionWorkflowInput) {
-  const worker = await startWorkflowWorker(fake.activities());
-  stopWorker = worker.stop;
-  const handle = await worker.client.workflow.start('actionWorkflow', {
-    workflowId: wfInput.actionId,
-    taskQueue: worker.taskQueue,
-    args: [wfInput],
-  });
-  return { handle, result: await handle.result() };
+  return { result: await runActionWorkflow(fake.activities(), wfInput) };
 }
 
 describe('actionWorkflow', () => {

@@ -1,6 +1,7 @@
 import type { ResourceType } from '../../domain/resource';
 import type { Transition } from '../stateChange';
 import { transitionEc2 } from './ec2';
+import { transitionKubernetes } from './k8s';
 
 export interface TransitionSpec {
   run: Transition;
@@ -10,6 +11,11 @@ export interface TransitionSpec {
 
 const transitions: Record<ResourceType, TransitionSpec> = {
   'aws-ec2': { run: transitionEc2, batchSize: 100 },
+  // One namespace or workload per run: each is several calls of its own, and
+  // the bulk workflow already runs members side by side up to its concurrency.
+  'k8s-namespace': { run: transitionKubernetes, batchSize: 1 },
+  'k8s-deployment': { run: transitionKubernetes, batchSize: 1 },
+  'k8s-statefulset': { run: transitionKubernetes, batchSize: 1 },
 };
 
 export function transitionFor(resourceType: ResourceType): TransitionSpec {
