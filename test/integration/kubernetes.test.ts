@@ -4,6 +4,7 @@ import { startHarness, type Caller, type Harness } from '../support/harness';
 import { createGroupOf, waitForBulk } from '../support/inventory';
 import { historyOf, k8sResource, runK8sAction } from '../support/k8sActions';
 import { KubeFixture, type ScalableKind } from '../support/kube';
+import { createSchedule, waitForRuns } from '../support/schedules';
 
 /**
  * The Kubernetes provider against a real kube-apiserver, through the HTTP
@@ -408,5 +409,49 @@ describe('bulk actions and dry runs', () => {
     });
     expect(denied).toMatchObject({ currentState: null, change: 'unknown' });
     expect(denied.reason).toMatch(/^Forbidden: .*User "nobody" cannot get resource "namespaces"/);
+  });
+});
+
+describe('schedules', () => {
+  it('a nightly entry turns a namespace down and the morning entry restores it, attributed to the schedule', async () => {
+    const ns = await kube.namespace('sched');
+    await kube.deployment(ns, 'web', 3);
+    await kube.statefulSet(ns, 'db', 2);
+    const { groupId } = await createGroupOf(h, alice, [[k8sResource(ns, 'dev')]]);
+    const s = await createSchedule(h, alice, {
+      target: { groupID: groupId },
+      entries: [
+        { id: 'night', action: 'stop', cron: '0 20 * * 1-5' },
+        { id: 'morning', action: 'start', cron: '0 7 * * 1-5' },
+      ],
+    });
+    const trigger = async (cronId: string, runs: number) => {
+      const res = await h.request('POST', `/schedules/${s.id}/trigger`, { token: alice.token, body: { cronId } });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      const run = (await waitForRuns(h, alice, s.id, runs)).find((r) => r.cronId === cronId);
+      expect(await waitForBulk(h, alice, run.bulkActionId)).toMatchObject({ status: 'completed', completed: 1 });
+    };
+
+    await trigger('night', 1);
+    expect(await replicasOf(ns, [['deployment', 'web'], ['statefulset', 'db']])).toEqual({
+      'deployment/web': 0,
+      'statefulset/db': 0,
+    });
+    await trigger('morning', 2);
+    expect(await replicasOf(ns, [['deployment', 'web'], ['statefulset', 'db']])).toEqual({
+      'deployment/web': 3,
+      'statefulset/db': 2,
+    });
+
+    const res = await h.request('GET', `/state-history?resource_uid=${ns}&changed_by_type=schedule`, {
+      token: alice.token,
+    });
+    const rows = res.body.data.items as any[];
+    expect(new Set(rows.map((r) => r.changedBy))).toEqual(
+      new Set([`schedule:${s.name}:night`, `schedule:${s.name}:morning`]),
+    );
+    expect(rows.every((r) => r.scheduleId === s.id)).toBe(true);
+    expect(rows.map((r) => r.state)).toContain('stopped');
+    expect(rows.map((r) => r.state)).toContain('running');
   });
 });
