@@ -1,6 +1,5 @@
 import type { Sql, TransactionSql } from 'postgres';
 import type { ActionType } from '../domain/action';
-import type { ChangedByType } from '../domain/changedBy';
 import type { BulkAction, BulkActionInput, BulkStatus, FailurePolicy } from '../domain/bulk';
 import { newId } from '../domain/ids';
 import type { ResourceRef } from '../domain/resource';
@@ -12,16 +11,10 @@ type Db = Sql | TransactionSql;
 
 export type BulkPhase = 'forward' | 'compensate';
 
-export interface NewBulkAction {
+/** The bulk workflow's input as recorded, with what only the projection keeps. */
+export interface NewBulkAction extends Omit<BulkActionInput, 'bulkId'> {
   id: string;
-  orgId: string;
   groupId: string;
-  type: ActionType;
-  failurePolicy: FailurePolicy;
-  concurrency: number;
-  changedBy: string;
-  reason?: ChangedByType;
-  scheduleId?: string;
   idempotency?: { key: string; requestHash: string };
   /** A parent workflow (a schedule's or an override's run) starts it: the reconciler need not. */
   startedByParent?: boolean;

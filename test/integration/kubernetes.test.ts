@@ -433,12 +433,22 @@ describe('schedules', () => {
     };
 
     await trigger('night', 1);
-    expect(await replicasOf(ns, [['deployment', 'web'], ['statefulset', 'db']])).toEqual({
+    expect(
+      await replicasOf(ns, [
+        ['deployment', 'web'],
+        ['statefulset', 'db'],
+      ]),
+    ).toEqual({
       'deployment/web': 0,
       'statefulset/db': 0,
     });
     await trigger('morning', 2);
-    expect(await replicasOf(ns, [['deployment', 'web'], ['statefulset', 'db']])).toEqual({
+    expect(
+      await replicasOf(ns, [
+        ['deployment', 'web'],
+        ['statefulset', 'db'],
+      ]),
+    ).toEqual({
       'deployment/web': 3,
       'statefulset/db': 2,
     });
