@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requireCaller, type AuthEnv } from './auth';
 import type { AppDeps } from './deps';
 import { handleError, handleNotFound } from './errors';
+import { bearerScheme } from './openapi';
 import { actionRoutes } from './routes/actions';
 import { bulkRoutes } from './routes/bulk';
 import { cloudAccountRoutes } from './routes/cloudAccounts';
@@ -32,7 +33,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', scheduleRoutes(deps));
   app.route('/', overrideRoutes(deps));
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', bearerScheme, { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

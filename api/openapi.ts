@@ -29,5 +29,9 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
 });
 
+/** The security scheme every route but /health requires (registered in app.ts). */
+export const bearerScheme = 'bearer';
+export const bearerAuth = [{ [bearerScheme]: [] }];
+
 /** An id in a path. */
 export const Id = z.string().min(1).max(64);

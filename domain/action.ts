@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { changedByTypes, type ChangedByType } from './changedBy';
-import { checkResourceRef, resourceFields, type ResourceRef } from './resource';
+import { checkResourceRef, resourceFields, resourceFieldsView, type ResourceRef } from './resource';
 
 export const actionTypes = ['start', 'stop'] as const;
 export const ActionType = z.enum(actionTypes);
@@ -18,11 +18,7 @@ export type CreateActionRequest = z.infer<typeof CreateActionRequest>;
 /** The seed's action object, as `GET /actions/{id}` answers it. */
 export const Action = z.object({
   id: z.string(),
-  resourceUID: z.string(),
-  provider: z.string(),
-  resourceType: z.string(),
-  cloudAccountID: z.string(),
-  region: z.string(),
+  ...resourceFieldsView,
   action: ActionType,
   /** What caused it: manual, bulk, schedule, override or override_expired. */
   reason: z.enum(changedByTypes),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkResourceRef, resourceFields, type ResourceRef } from './resource';
+import { checkResourceRef, resourceFields, resourceFieldsView, type ResourceRef } from './resource';
 
 const Tags = z.record(z.string().min(1).max(128), z.string().max(256));
 const Name = z.string().min(1).max(200);
@@ -14,11 +14,7 @@ export const UpdateResourceRequest = z.strictObject({ name: Name.optional(), tag
 
 export const Resource = z.object({
   id: z.string(),
-  resourceUID: z.string(),
-  provider: z.string(),
-  resourceType: z.string(),
-  cloudAccountID: z.string(),
-  region: z.string(),
+  ...resourceFieldsView,
   name: z.string().nullable(),
   tags: z.record(z.string(), z.string()),
   createdAt: z.string(),

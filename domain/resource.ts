@@ -48,6 +48,15 @@ export const resourceFields = {
   region: Location,
 };
 
+/** The same fields as answers carry them (already validated when stored). */
+export const resourceFieldsView = {
+  resourceUID: z.string(),
+  provider: z.string(),
+  resourceType: z.string(),
+  cloudAccountID: z.string(),
+  region: z.string(),
+};
+
 /** Cross-field checks: the type belongs to the provider, the id has its shape. */
 export function checkResourceRef(
   ref: { provider: Provider; resourceType: ResourceType; resourceUID: string; region: string },

@@ -9,7 +9,7 @@ import { assertAccountAllowed } from '../accounts';
 import type { AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
 import { assertSameRequest, hashRequest, IdempotencyHeaders } from '../idempotency';
-import { data, errors, Id, jsonBody } from '../openapi';
+import { bearerAuth, data, errors, Id, jsonBody } from '../openapi';
 import { startDeadlineMs } from '../startDeadline';
 import { validationHook } from '../validation';
 
@@ -17,7 +17,7 @@ const createAction = createRoute({
   method: 'post',
   path: '/actions',
   summary: 'Start or stop one resource',
-  security: [{ bearer: [] }],
+  security: bearerAuth,
   request: { headers: IdempotencyHeaders, body: jsonBody(CreateActionRequest) },
   responses: {
     202: data(ActionAccepted, 'Queued; follow it with GET /actions/{actionID}'),
@@ -31,7 +31,7 @@ const getActionRoute = createRoute({
   method: 'get',
   path: '/actions/{actionID}',
   summary: 'Status of one action',
-  security: [{ bearer: [] }],
+  security: bearerAuth,
   request: { params: z.object({ actionID: Id }) },
   responses: { 200: data(Action, 'The action'), 401: errors[401], 404: errors[404] },
 });

@@ -15,17 +15,15 @@ import { startBulkWorkflow } from '../../engine/startBulk';
 import type { AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
 import { assertSameRequest, hashRequest, IdempotencyHeaders } from '../idempotency';
-import { data, errors, Id, jsonBody } from '../openapi';
+import { bearerAuth, data, errors, Id, jsonBody } from '../openapi';
 import { startDeadlineMs } from '../startDeadline';
 import { validationHook } from '../validation';
-
-const security = [{ bearer: [] }];
 
 const create = createRoute({
   method: 'post',
   path: '/actions/bulk',
   summary: 'Start or stop every resource of a group, tier by tier (or, with dryRun, answer the plan)',
-  security,
+  security: bearerAuth,
   request: { headers: IdempotencyHeaders, body: jsonBody(CreateBulkActionRequest) },
   responses: {
     200: data(BulkPlan, 'dryRun: what would happen, given current states'),
@@ -41,7 +39,7 @@ const latest = createRoute({
   method: 'get',
   path: '/actions/bulk/latest',
   summary: "Your organisation's most recent bulk action",
-  security,
+  security: bearerAuth,
   responses: { 200: data(BulkAction, 'The latest bulk action'), 401: errors[401], 404: errors[404] },
 });
 
@@ -49,7 +47,7 @@ const get = createRoute({
   method: 'get',
   path: '/actions/bulk/{bulkActionID}',
   summary: 'Status and counts of a bulk action, live while it runs',
-  security,
+  security: bearerAuth,
   request: { params: z.object({ bulkActionID: Id }) },
   responses: { 200: data(BulkAction, 'The bulk action'), 401: errors[401], 404: errors[404] },
 });

@@ -22,17 +22,16 @@ import {
 } from '../../domain/inventory';
 import type { AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
-import { data, errors, Id, jsonBody, page } from '../openapi';
+import { bearerAuth, data, errors, Id, jsonBody, page } from '../openapi';
 import { validationHook } from '../validation';
 
-const security = [{ bearer: [] }];
 const params = z.object({ groupID: Id });
 
 const create = createRoute({
   method: 'post',
   path: '/groups',
   summary: 'Create a resource group: members with an execution tier and an order within it',
-  security,
+  security: bearerAuth,
   request: { body: jsonBody(CreateGroupRequest) },
   responses: { 201: data(ResourceGroupWithMembers, 'Created'), 400: errors[400], 401: errors[401], 409: errors[409] },
 });
@@ -41,7 +40,7 @@ const list = createRoute({
   method: 'get',
   path: '/groups',
   summary: 'Your resource groups',
-  security,
+  security: bearerAuth,
   request: { query: ListQuery },
   responses: { 200: data(page(ResourceGroup), 'One page'), 400: errors[400], 401: errors[401] },
 });
@@ -50,7 +49,7 @@ const get = createRoute({
   method: 'get',
   path: '/groups/{groupID}',
   summary: 'A group with its members in execution order',
-  security,
+  security: bearerAuth,
   request: { params },
   responses: { 200: data(ResourceGroupWithMembers, 'The group'), 401: errors[401], 404: errors[404] },
 });
@@ -59,7 +58,7 @@ const update = createRoute({
   method: 'patch',
   path: '/groups/{groupID}',
   summary: 'Rename a group, or replace its members',
-  security,
+  security: bearerAuth,
   request: { params, body: jsonBody(UpdateGroupRequest) },
   responses: {
     200: data(ResourceGroupWithMembers, 'Updated'),
@@ -74,7 +73,7 @@ const remove = createRoute({
   method: 'delete',
   path: '/groups/{groupID}',
   summary: 'Delete a group (its resources stay)',
-  security,
+  security: bearerAuth,
   request: { params },
   responses: { 204: { description: 'Deleted' }, 401: errors[401], 404: errors[404] },
 });

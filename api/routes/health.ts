@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps';
+import { json } from '../openapi';
 
 const Health = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -11,8 +12,8 @@ const route = createRoute({
   path: '/health',
   summary: 'Liveness and dependencies (no token needed)',
   responses: {
-    200: { description: 'All dependencies answer', content: { 'application/json': { schema: Health } } },
-    503: { description: 'A dependency does not answer', content: { 'application/json': { schema: Health } } },
+    200: json(Health, 'All dependencies answer'),
+    503: json(Health, 'A dependency does not answer'),
   },
 });
 

@@ -1,25 +1,18 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { queryHistory } from '../../db/history';
 import { StateHistoryPage, StateHistoryQuery } from '../../domain/history';
 import type { AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
-import { ErrorBody } from '../errors';
+import { bearerAuth, data, errors } from '../openapi';
 import { validationHook } from '../validation';
 
 const route = createRoute({
   method: 'get',
   path: '/state-history',
   summary: 'State transitions of your resources, oldest first (order=desc for newest first)',
-  security: [{ bearer: [] }],
+  security: bearerAuth,
   request: { query: StateHistoryQuery },
-  responses: {
-    200: {
-      description: 'One page of history',
-      content: { 'application/json': { schema: z.object({ data: StateHistoryPage }) } },
-    },
-    400: { description: 'Invalid query', content: { 'application/json': { schema: ErrorBody } } },
-    401: { description: 'Missing or bad token', content: { 'application/json': { schema: ErrorBody } } },
-  },
+  responses: { 200: data(StateHistoryPage, 'One page of history'), 400: errors[400], 401: errors[401] },
 });
 
 export function historyRoutes({ sql }: AppDeps) {

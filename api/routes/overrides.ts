@@ -18,11 +18,10 @@ import { startOverrideWorkflow } from '../../engine/startOverride';
 import { cancelOverrideSignal, extendOverrideSignal } from '../../workflows/messages';
 import type { AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
-import { data, errors, Id, jsonBody } from '../openapi';
+import { bearerAuth, data, errors, Id, jsonBody } from '../openapi';
 import { startDeadlineMs } from '../startDeadline';
 import { validationHook } from '../validation';
 
-const security = [{ bearer: [] }];
 const params = z.object({ overrideID: Id });
 /** Longer holds belong in the schedule itself. */
 const maxHoldMs = 31 * 86_400_000;
@@ -32,7 +31,7 @@ const routes = {
     method: 'post',
     path: '/overrides',
     summary: 'Start or stop now and hold it against schedules until a time; then back to what the schedules say',
-    security,
+    security: bearerAuth,
     request: { body: jsonBody(CreateOverrideRequest) },
     responses: { 201: data(Override, 'Applied and holding'), 400: errors[400], 401: errors[401] },
   }),
@@ -40,7 +39,7 @@ const routes = {
     method: 'get',
     path: '/overrides',
     summary: 'Overrides of your organisation (active ones by default)',
-    security,
+    security: bearerAuth,
     request: { query: OverrideListQuery },
     responses: { 200: data(z.array(Override), 'Newest first'), 400: errors[400], 401: errors[401] },
   }),
@@ -48,7 +47,7 @@ const routes = {
     method: 'get',
     path: '/overrides/{overrideID}',
     summary: 'One override',
-    security,
+    security: bearerAuth,
     request: { params },
     responses: { 200: data(Override, 'The override'), 401: errors[401], 404: errors[404] },
   }),
@@ -56,7 +55,7 @@ const routes = {
     method: 'patch',
     path: '/overrides/{overrideID}',
     summary: 'Move the end of an active override (extend or shorten)',
-    security,
+    security: bearerAuth,
     request: { params, body: jsonBody(ExtendOverrideRequest) },
     responses: {
       200: data(Override, 'Updated'),
@@ -71,7 +70,7 @@ const routes = {
     method: 'delete',
     path: '/overrides/{overrideID}',
     summary: 'End an override now: its resources go back to what their schedules say',
-    security,
+    security: bearerAuth,
     request: { params },
     responses: {
       202: data(Override, 'Ending'),

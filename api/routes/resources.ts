@@ -13,17 +13,16 @@ import { CreateResourceRequest, Resource, ResourceListQuery, UpdateResourceReque
 import { assertAccountAllowed } from '../accounts';
 import type { AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
-import { data, errors, Id, jsonBody, page } from '../openapi';
+import { bearerAuth, data, errors, Id, jsonBody, page } from '../openapi';
 import { validationHook } from '../validation';
 
-const security = [{ bearer: [] }];
 const params = z.object({ resourceID: Id });
 
 const create = createRoute({
   method: 'post',
   path: '/resources',
   summary: 'Register a resource of your organisation',
-  security,
+  security: bearerAuth,
   request: { body: jsonBody(CreateResourceRequest) },
   responses: { 201: data(Resource, 'Registered'), 400: errors[400], 401: errors[401], 409: errors[409] },
 });
@@ -32,7 +31,7 @@ const list = createRoute({
   method: 'get',
   path: '/resources',
   summary: 'Your resources, filtered and paged',
-  security,
+  security: bearerAuth,
   request: { query: ResourceListQuery },
   responses: { 200: data(page(Resource), 'One page'), 400: errors[400], 401: errors[401] },
 });
@@ -41,7 +40,7 @@ const get = createRoute({
   method: 'get',
   path: '/resources/{resourceID}',
   summary: 'One resource',
-  security,
+  security: bearerAuth,
   request: { params },
   responses: { 200: data(Resource, 'The resource'), 401: errors[401], 404: errors[404] },
 });
@@ -50,7 +49,7 @@ const update = createRoute({
   method: 'patch',
   path: '/resources/{resourceID}',
   summary: 'Rename or retag a resource',
-  security,
+  security: bearerAuth,
   request: { params, body: jsonBody(UpdateResourceRequest) },
   responses: { 200: data(Resource, 'Updated'), 400: errors[400], 401: errors[401], 404: errors[404] },
 });
@@ -59,7 +58,7 @@ const remove = createRoute({
   method: 'delete',
   path: '/resources/{resourceID}',
   summary: 'Forget a resource (not while a group has it)',
-  security,
+  security: bearerAuth,
   request: { params },
   responses: { 204: { description: 'Deleted' }, 401: errors[401], 404: errors[404], 409: errors[409] },
 });

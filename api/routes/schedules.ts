@@ -30,11 +30,10 @@ import { backfill, describeSchedule, setPaused, syncScheduleNow, triggerEntry } 
 import type { AuthEnv } from '../auth';
 import type { AppDeps } from '../deps';
 import { validationError } from '../errors';
-import { data, errors, Id, json, jsonBody, page } from '../openapi';
+import { bearerAuth, data, errors, Id, json, jsonBody, page } from '../openapi';
 import { startDeadlineMs } from '../startDeadline';
 import { validationHook } from '../validation';
 
-const security = [{ bearer: [] }];
 const params = z.object({ scheduleID: Id });
 
 const ScheduleState = z.object({
@@ -73,7 +72,7 @@ const routes = {
     method: 'post',
     path: '/schedules',
     summary: 'Create a schedule: entries (cron or time and days) or sleep windows, in an IANA zone, with exclusions',
-    security,
+    security: bearerAuth,
     request: { body: jsonBody(CreateScheduleRequest) },
     responses: { 201: data(ScheduleWithState, 'Created'), 400: errors[400], 401: errors[401], 409: errors[409] },
   }),
@@ -81,7 +80,7 @@ const routes = {
     method: 'get',
     path: '/schedules',
     summary: "Your organisation's schedules",
-    security,
+    security: bearerAuth,
     request: { query: ListQuery },
     responses: { 200: data(page(Schedule), 'One page'), 400: errors[400], 401: errors[401] },
   }),
@@ -89,7 +88,7 @@ const routes = {
     method: 'get',
     path: '/schedules/{scheduleID}',
     summary: 'A schedule, with its pause state and next fires as Temporal has them',
-    security,
+    security: bearerAuth,
     request: { params },
     responses: { 200: data(ScheduleWithState, 'The schedule'), 401: errors[401], 404: errors[404] },
   }),
@@ -97,7 +96,7 @@ const routes = {
     method: 'patch',
     path: '/schedules/{scheduleID}',
     summary: 'Change a schedule: the fields given replace the stored ones',
-    security,
+    security: bearerAuth,
     request: { params, body: jsonBody(UpdateScheduleRequest) },
     responses: {
       200: data(ScheduleWithState, 'Updated'),
@@ -111,7 +110,7 @@ const routes = {
     method: 'delete',
     path: '/schedules/{scheduleID}',
     summary: 'Delete a schedule (and its Temporal Schedules)',
-    security,
+    security: bearerAuth,
     request: { params },
     responses: { 204: { description: 'Deleted' }, 401: errors[401], 404: errors[404] },
   }),
@@ -119,7 +118,7 @@ const routes = {
     method: 'post',
     path: '/schedules/{scheduleID}/pause',
     summary: 'Pause every entry, with a note',
-    security,
+    security: bearerAuth,
     request: { params, body: jsonBody(Note) },
     responses: { 200: data(ScheduleWithState, 'Paused'), 401: errors[401], 404: errors[404], 503: errors[503] },
   }),
@@ -127,7 +126,7 @@ const routes = {
     method: 'post',
     path: '/schedules/{scheduleID}/unpause',
     summary: 'Unpause every entry, with a note',
-    security,
+    security: bearerAuth,
     request: { params, body: jsonBody(Note) },
     responses: { 200: data(ScheduleWithState, 'Unpaused'), 401: errors[401], 404: errors[404], 503: errors[503] },
   }),
@@ -135,7 +134,7 @@ const routes = {
     method: 'post',
     path: '/schedules/{scheduleID}/trigger',
     summary: 'Fire one entry now (by cronId, or the first entry with that action)',
-    security,
+    security: bearerAuth,
     request: {
       params,
       body: jsonBody(z.strictObject({ cronId: z.string().optional(), action: ActionType.optional() })),
@@ -146,7 +145,7 @@ const routes = {
     method: 'post',
     path: '/schedules/{scheduleID}/backfill',
     summary: 'Take now the fires the schedule would have made in a past range',
-    security,
+    security: bearerAuth,
     request: {
       params,
       body: jsonBody(
@@ -165,7 +164,7 @@ const routes = {
     method: 'get',
     path: '/schedules/{scheduleID}/plan',
     summary: 'The exact upcoming transitions, from the spec Temporal runs, with exclusions and overrides applied',
-    security,
+    security: bearerAuth,
     request: { params, query: PlanQuery },
     responses: {
       200: data(
@@ -187,7 +186,7 @@ const routes = {
     method: 'get',
     path: '/schedules/{scheduleID}/runs',
     summary: 'Every fire of the schedule and what became of it (started, or skipped and why)',
-    security,
+    security: bearerAuth,
     request: { params, query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) }) },
     responses: { 200: data(z.array(ScheduleRun), 'Newest first'), 401: errors[401], 404: errors[404] },
   }),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeToken } from '../../db/tokens';
 import { startHarness, type Caller, type Harness } from '../support/harness';
+import { ec2Resource } from '../support/ec2Resource';
 
 let h: Harness;
 let alice: Caller;
@@ -13,14 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-const validBody = (resourceUID: string) => ({
-  type: 'stop',
-  resourceUID,
-  provider: 'aws',
-  resourceType: 'aws-ec2',
-  cloudAccountID: 'ca_test',
-  region: 'us-east-1',
-});
+const validBody = (resourceUID: string) => ({ type: 'stop', ...ec2Resource(resourceUID) });
 
 async function workflowsOf(orgId: string): Promise<number> {
   const { count } = await h.client.workflow.count(`LamplighterOrg = '${orgId}'`);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountRegistry } from '../../runtime/accounts';
 import { startHarness, type Caller, type Harness } from '../support/harness';
+import { ec2Resource } from '../support/ec2Resource';
 
 let h: Harness;
 let alice: Caller;
@@ -27,11 +28,7 @@ afterAll(() => h.stop());
 
 const body = (cloudAccountID: string, resourceUID = 'i-0abc123def4567890') => ({
   type: 'stop',
-  resourceUID,
-  provider: 'aws',
-  resourceType: 'aws-ec2',
-  cloudAccountID,
-  region: 'us-east-1',
+  ...ec2Resource(resourceUID, cloudAccountID),
 });
 
 describe('cloud accounts file', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { throttling } from '../support/faultProxy';
 import { startHarness, type Caller, type Harness } from '../support/harness';
+import { ec2Resource } from '../support/ec2Resource';
 
 let h: Harness;
 let alice: Caller;
@@ -12,14 +13,7 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 beforeEach(() => h.proxy.reset());
 
-const ec2Action = (type: 'start' | 'stop', resourceUID: string) => ({
-  type,
-  resourceUID,
-  provider: 'aws',
-  resourceType: 'aws-ec2',
-  cloudAccountID: 'ca_test',
-  region: 'us-east-1',
-});
+const ec2Action = (type: 'start' | 'stop', resourceUID: string) => ({ type, ...ec2Resource(resourceUID) });
 
 async function submit(caller: Caller, type: 'start' | 'stop', instanceId: string, headers?: Record<string, string>) {
   const res = await h.request('POST', '/actions', { token: caller.token, body: ec2Action(type, instanceId), headers });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGroup, waitForBulk } from '../support/inventory';
 import { startHarness, type Caller, type Harness } from '../support/harness';
+import { ec2Resource } from '../support/ec2Resource';
 
 let h: Harness;
 let alice: Caller;
@@ -193,14 +194,7 @@ describe('bulk actions in tiers', () => {
     h.proxy.latencyMs = 300;
     const manual = await h.request('POST', '/actions', {
       token: alice.token,
-      body: {
-        type: 'stop',
-        resourceUID: ids[0],
-        provider: 'aws',
-        resourceType: 'aws-ec2',
-        cloudAccountID: 'ca_test',
-        region: 'us-east-1',
-      },
+      body: { type: 'stop', ...ec2Resource(ids[0]!) },
     });
     const { bulkActionID } = await bulk(alice, { type: 'stop', groupID: groupId });
     const manualDone = await h.waitForAction(alice, manual.body.data.actionID);

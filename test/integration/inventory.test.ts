@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Caller, type Harness } from '../support/harness';
+import { ec2Resource } from '../support/ec2Resource';
 
 let h: Harness;
 let alice: Caller;
@@ -11,11 +12,7 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 const resource = (resourceUID: string, extra: Record<string, unknown> = {}) => ({
-  resourceUID,
-  provider: 'aws',
-  resourceType: 'aws-ec2',
-  cloudAccountID: 'ca_test',
-  region: 'us-east-1',
+  ...ec2Resource(resourceUID),
   ...extra,
 });
 

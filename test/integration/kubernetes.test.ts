@@ -5,6 +5,7 @@ import { createGroupOf, waitForBulk } from '../support/inventory';
 import { historyOf, k8sResource, runK8sAction } from '../support/k8sActions';
 import { KubeFixture, type ScalableKind } from '../support/kube';
 import { createSchedule, waitForRuns } from '../support/schedules';
+import { ec2Resource } from '../support/ec2Resource';
 
 /**
  * The Kubernetes provider against a real kube-apiserver, through the HTTP
@@ -327,13 +328,7 @@ describe('bulk actions and dry runs', () => {
     await kube.deployment(ns, 'web', 2);
     await kube.statefulSet(ns, 'db', 1);
     await kube.cronJob(ns, 'report');
-    const ec2 = {
-      resourceUID: vm!,
-      provider: 'aws',
-      resourceType: 'aws-ec2',
-      cloudAccountID: 'ca_test',
-      region: 'us-east-1',
-    };
+    const ec2 = ec2Resource(vm!);
     // Tier 0: the database VM; tier 1: the apps' namespace (stopped first, started last).
     const { groupId, resourceIds } = await createGroupOf(h, alice, [[ec2], [k8sResource(ns, 'dev')]]);
 

@@ -5,6 +5,7 @@ import { insertAction } from '../../db/actions';
 import { newId } from '../../domain/ids';
 import { AccountRegistry } from '../../runtime/accounts';
 import { startHarness, type Caller, type Harness } from '../support/harness';
+import { ec2Resource } from '../support/ec2Resource';
 
 let h: Harness;
 let alice: Caller;
@@ -19,13 +20,7 @@ describe('provider call journal', () => {
   it('a change retried after the worker died reports the change, not a no-op', async () => {
     const [instanceId] = await h.ec2.runInstances();
     const actionId = newId('act');
-    const resource = {
-      resourceUID: instanceId!,
-      provider: 'aws' as const,
-      resourceType: 'aws-ec2' as const,
-      cloudAccountID: 'ca_test',
-      region: 'us-east-1',
-    };
+    const resource = ec2Resource(instanceId!);
     await insertAction(h.sql, {
       actionId,
       orgId: alice.orgId,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../runtime/logger';
 import { reconcileOnce } from '../../worker/reconciler';
 import { startHarness, type Caller, type Harness } from '../support/harness';
+import { ec2Resource } from '../support/ec2Resource';
 
 let h: Harness;
 let alice: Caller;
@@ -29,14 +30,7 @@ describe('reconciler', () => {
     const [id] = await h.ec2.runInstances();
     const res = await h.request('POST', '/actions', {
       token: alice.token,
-      body: {
-        type: 'stop',
-        resourceUID: id,
-        provider: 'aws',
-        resourceType: 'aws-ec2',
-        cloudAccountID: 'ca_test',
-        region: 'us-east-1',
-      },
+      body: { type: 'stop', ...ec2Resource(id!) },
     });
     expect(res.status).toBe(202);
     const actionId = res.body.data.actionID;
@@ -58,14 +52,7 @@ describe('reconciler', () => {
     h.proxy.latencyMs = 2_000;
     const res = await h.request('POST', '/actions', {
       token: alice.token,
-      body: {
-        type: 'stop',
-        resourceUID: id,
-        provider: 'aws',
-        resourceType: 'aws-ec2',
-        cloudAccountID: 'ca_test',
-        region: 'us-east-1',
-      },
+      body: { type: 'stop', ...ec2Resource(id!) },
     });
     const actionId = res.body.data.actionID;
     await reconcileOnce(deps());

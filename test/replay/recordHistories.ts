@@ -20,18 +20,13 @@ import { bulkMembersOf, FakeActivities, permanent, retryable } from '../support/
 import { freePort } from '../support/freePort';
 import { quietSdkLogs } from '../support/sdkLogs';
 import { startTemporal } from '../support/services';
+import { ec2Resource } from '../support/ec2Resource';
 
 const actionInput = (name: string, type: 'start' | 'stop'): ActionWorkflowInput => ({
   actionId: `act_replay_${name}`,
   orgId: 'org_replay',
   type,
-  resource: {
-    resourceUID: 'i-0abc123def4567890',
-    provider: 'aws',
-    resourceType: 'aws-ec2',
-    cloudAccountID: 'ca_replay',
-    region: 'us-east-1',
-  },
+  resource: ec2Resource('i-0abc123def4567890', 'ca_replay'),
   changedBy: 'manual:replay@example.com',
   reason: 'manual',
 });

@@ -8,6 +8,7 @@ import type { WorkloadsInput } from '../../activities/k8s/cluster';
 import type { BulkStatus } from '../../domain/bulk';
 import type { PhaseActivity } from '../../domain/k8sPhases';
 import { emptyPhaseOutcome, type PhaseOutcome } from '../../domain/k8sWorkloads';
+import { ec2Resource } from './ec2Resource';
 
 /**
  * Activities for workflow tests: a provider that behaves as scripted and a
@@ -155,13 +156,7 @@ export function bulkMembersOf(tiers: string[][]): Map<number, BulkMember[]> {
         actionId: `act_${instanceId}`,
         order,
         seq: String(++seq),
-        resource: {
-          resourceUID: instanceId,
-          provider: 'aws' as const,
-          resourceType: 'aws-ec2' as const,
-          cloudAccountID: 'ca_test',
-          region: 'us-east-1',
-        },
+        resource: ec2Resource(instanceId),
       })),
     ]),
   );

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { Caller, Harness } from './harness';
+import { ec2Resource } from './ec2Resource';
 
 /** Registers moto instances as resources and puts them in a group, through the API. */
 export async function createGroup(
@@ -8,17 +9,10 @@ export async function createGroup(
   tiers: string[][],
   name = `group-${Math.random().toString(36).slice(2)}`,
 ): Promise<{ groupId: string; resourceIds: Map<string, string> }> {
-  const ec2 = (instanceId: string) => ({
-    resourceUID: instanceId,
-    provider: 'aws',
-    resourceType: 'aws-ec2',
-    cloudAccountID: 'ca_test',
-    region: 'us-east-1',
-  });
   return createGroupOf(
     h,
     caller,
-    tiers.map((ids) => ids.map(ec2)),
+    tiers.map((ids) => ids.map((id) => ec2Resource(id))),
     name,
   );
 }

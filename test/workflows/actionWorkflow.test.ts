@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ActionWorkflowInput } from '../../domain/action';
 import { FakeActivities, permanent, retryable } from '../support/fakeActivities';
 import { runActionWorkflow, startWorkflowWorker } from '../support/workflowWorker';
+import { ec2Resource } from '../support/ec2Resource';
 
 /** The action workflow's state machine against a real Temporal server, with scripted activities. */
 
@@ -17,13 +18,7 @@ function input(type: 'start' | 'stop'): ActionWorkflowInput {
     actionId: `act_${randomUUID()}`,
     orgId: 'org_test',
     type,
-    resource: {
-      resourceUID: 'i-0abc123def4567890',
-      provider: 'aws',
-      resourceType: 'aws-ec2',
-      cloudAccountID: 'ca_test',
-      region: 'us-east-1',
-    },
+    resource: ec2Resource('i-0abc123def4567890'),
     changedBy: 'manual:alice@example.com',
     reason: 'manual',
   };
